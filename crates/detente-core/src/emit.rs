@@ -106,6 +106,27 @@ pub fn to_toml(s: &Scenario, header: &[String]) -> String {
         );
         let _ = writeln!(out, "tolerance = {}", float(e.tolerance));
     }
+    if s.models.smp != SmpOptions::default() {
+        let o = &s.models.smp;
+        out.push_str("\n[models.smp]\n");
+        for (key, value) in [
+            ("victory", o.victory.name()),
+            ("voting", o.voting.name()),
+            ("election", o.election.name()),
+            ("transitions", o.transitions.name()),
+            ("risk_range", o.risk_range.name()),
+            ("risk_adjust", o.risk_adjust.name()),
+            ("third_party", o.third_party.name()),
+            ("interpolation", o.interpolation.name()),
+            ("bargain", o.bargain.name()),
+        ] {
+            let _ = writeln!(out, "{key} = {}", string(value));
+        }
+        let _ = writeln!(out, "max_turns = {}", o.max_turns);
+        let _ = writeln!(out, "min_turns = {}", o.min_turns);
+        let _ = writeln!(out, "stop_ratio = {}", float(o.stop_ratio));
+        let _ = writeln!(out, "accommodation = {}", float(o.accommodation));
+    }
     if s.models.exchange != ExchangeOptions::default() {
         out.push_str("\n[models.exchange]\n");
         let _ = writeln!(out, "rounds = {}", s.models.exchange.rounds);

@@ -58,6 +58,8 @@ pub struct RawModels {
     pub eum: Option<RawEum>,
     /// `[models.exchange]`: Stokman & van Oosten's exchange model.
     pub exchange: Option<RawExchange>,
+    /// `[models.smp]`: KTAB's spatial model of politics.
+    pub smp: Option<RawSmp>,
 }
 
 /// `[models.eum]`.
@@ -87,6 +89,56 @@ pub struct RawExchange {
     /// Rounds of exchanges. Default 10.
     #[schemars(with = "Option<u32>")]
     pub rounds: Option<Sp<i64>>,
+}
+
+/// `[models.smp]`: every enumerated parameter of KTAB's SMP. Names are KTAB's, in kebab case;
+/// KTAB's own spellings (`InitOnlyInterp`) are accepted too.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "SmpOptions")]
+pub struct RawSmp {
+    /// Victory probability from coalition strengths: `linear` (default), `square`, `quartic`,
+    /// `octic`, `binary`.
+    #[schemars(with = "Option<String>")]
+    pub victory: Option<Sp<String>>,
+    /// Voting rule: `binary`, `prop-bin`, `prop` (default), `prop-cbc`, `cubic`, `asym-prosp`.
+    #[schemars(with = "Option<String>")]
+    pub voting: Option<Sp<String>>,
+    /// Probabilistic Condorcet election: `conditional` (default), `markov-uniform`,
+    /// `markov-incentive`.
+    #[schemars(with = "Option<String>")]
+    pub election: Option<Sp<String>>,
+    /// State transitions: `deterministic` (default) or `stochastic`.
+    #[schemars(with = "Option<String>")]
+    pub transitions: Option<Sp<String>>,
+    /// Range of inferred risk attitudes: `min` (0..1), `mid` (-0.5..1, default), `max` (-1..1).
+    #[schemars(with = "Option<String>")]
+    pub risk_range: Option<Sp<String>>,
+    /// Perspective mix of risk attitudes: `full`, `two-thirds`, `half`, `one-third` (default),
+    /// `none`.
+    #[schemars(with = "Option<String>")]
+    pub risk_adjust: Option<Sp<String>>,
+    /// Third-party commitment: `no-commit`, `semi-commit` (default), `full-commit`.
+    #[schemars(with = "Option<String>")]
+    pub third_party: Option<Sp<String>>,
+    /// Bargain interpolation: `s1p1`, `s2p2` (default), `s2pmax`.
+    #[schemars(with = "Option<String>")]
+    pub interpolation: Option<Sp<String>>,
+    /// Bargain model: `init-only-interp` (default), `init-rcvr-interp`, `pw-comp-interp`.
+    #[schemars(with = "Option<String>")]
+    pub bargain: Option<Sp<String>>,
+    /// At most this many turns. Default 100.
+    #[schemars(with = "Option<u32>")]
+    pub max_turns: Option<Sp<i64>>,
+    /// At least this many turns before the stopping rule applies. Default 2.
+    #[schemars(with = "Option<u32>")]
+    pub min_turns: Option<Sp<i64>>,
+    /// Stop when a turn moves less than this share of the first turn's movement. Default 0.02.
+    #[schemars(with = "Option<f64>")]
+    pub stop_ratio: Option<Sp<f64>>,
+    /// How fast ideals follow positions, 0..1. Default 1 (ideals are the positions).
+    #[schemars(with = "Option<f64>")]
+    pub accommodation: Option<Sp<f64>>,
 }
 
 impl RawScenario {

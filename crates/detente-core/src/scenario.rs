@@ -26,6 +26,7 @@ pub struct Scenario {
 pub struct ModelOptions {
     pub eum: EumOptions,
     pub exchange: ExchangeOptions,
+    pub smp: SmpOptions,
 }
 
 /// When the expected utility model stops.
@@ -64,6 +65,195 @@ pub struct ExchangeOptions {
 impl Default for ExchangeOptions {
     fn default() -> Self {
         ExchangeOptions { rounds: 10 }
+    }
+}
+
+/// Declares a KTAB enumeration: the variants, their names in a scenario file (KTAB's own names
+/// in kebab case) and extra accepted spellings.
+macro_rules! choice {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal $(| $alias:literal)*),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name { $($(#[$vm])* $v),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$v),+];
+
+            /// The name written in a scenario file.
+            pub fn name(self) -> &'static str {
+                match self { $($name::$v => $s),+ }
+            }
+
+            /// Reads a name, ignoring case, `-` and `_`, so that KTAB's own spellings
+            /// (`InitOnlyInterp`, `SemiCommit`) work too.
+            pub fn parse(s: &str) -> Option<$name> {
+                let key: String = s
+                    .chars()
+                    .filter(|c| *c != '-' && *c != '_')
+                    .flat_map(char::to_lowercase)
+                    .collect();
+                let norm = |n: &str| -> String { n.chars().filter(|c| *c != '-').collect() };
+                $(
+                    if key == norm($s) $(|| key == norm($alias))* {
+                        return Some($name::$v);
+                    }
+                )+
+                None
+            }
+        }
+    };
+}
+
+choice! {
+    /// How coalition strengths become a probability of victory (KTAB `VPModel`).
+    VictoryModel {
+        /// P = C_ij / (C_ij + C_ji).
+        Linear = "linear",
+        Square = "square",
+        Quartic = "quartic",
+        Octic = "octic",
+        /// A 10% advantage is decisive; linear in between.
+        Binary = "binary",
+    }
+}
+
+choice! {
+    /// How an actor's utility difference becomes a vote (KTAB `VotingRule`).
+    VotingRule {
+        Binary = "binary",
+        /// 0.8 proportional + 0.2 binary.
+        PropBin = "prop-bin",
+        Proportional = "prop" | "proportional",
+        /// 0.5 proportional + 0.5 cubic.
+        PropCbc = "prop-cbc" | "prop-cubic",
+        Cubic = "cubic",
+        /// Gains count two thirds as much as losses.
+        AsymProsp = "asym-prosp" | "asym-prospect",
+    }
+}
+
+choice! {
+    /// The probabilistic Condorcet election (KTAB `PCEModel`).
+    Election {
+        /// p_i proportional to prod_j P(i > j).
+        Conditional = "conditional",
+        /// Markov chain of challenges, each option challenging with probability 1/N.
+        MarkovUniform = "markov-uniform",
+        /// Markov chain of challenges weighted by the incentive to challenge.
+        MarkovIncentive = "markov-incentive",
+    }
+}
+
+choice! {
+    /// How each actor's bargain is picked from its queue (KTAB `StateTransMode`).
+    Transitions {
+        /// The most likely bargain.
+        Deterministic = "deterministic",
+        /// A bargain drawn with the election's probabilities.
+        Stochastic = "stochastic",
+    }
+}
+
+choice! {
+    /// The range of inferred risk attitudes (KTAB `BigRRange`).
+    RiskRange {
+        /// 0 .. 1.
+        Min = "min",
+        /// -0.5 .. 1.
+        Mid = "mid",
+        /// -1 .. 1.
+        Max = "max",
+    }
+}
+
+choice! {
+    /// How actor h estimates actor i's risk attitude (KTAB `BigRAdjust`).
+    RiskAdjust {
+        /// r_i.
+        Full = "full",
+        /// (r_h + 2 r_i) / 3.
+        TwoThirds = "two-thirds",
+        /// (r_h + r_i) / 2.
+        Half = "half",
+        /// (2 r_h + r_i) / 3.
+        OneThird = "one-third",
+        /// r_h: everyone is assumed to share h's attitude.
+        None = "none",
+    }
+}
+
+choice! {
+    /// How far third parties commit to the side they join (KTAB `ThirdPartyCommit`).
+    ThirdParty {
+        NoCommit = "no-commit",
+        SemiCommit = "semi-commit",
+        FullCommit = "full-commit",
+    }
+}
+
+choice! {
+    /// How a bargain interpolates two positions, dimension by dimension (KTAB `InterVecBrgn`).
+    Interpolation {
+        /// Weights s p.
+        S1P1 = "s1p1",
+        /// Weights s^2 p^2.
+        S2P2 = "s2p2",
+        /// Weights from s^2 and the advantage in probability.
+        S2PMax = "s2pmax",
+    }
+}
+
+choice! {
+    /// Whose interpolation becomes the bargain (KTAB `SMPBargnModel`).
+    BargainModel {
+        /// The initiator's; both parties see the same bargain.
+        InitOnly = "init-only-interp",
+        /// The initiator's and the receiver's, both in both queues.
+        InitRcvr = "init-rcvr-interp",
+        /// Their power-weighted compromise.
+        PwComp = "pw-comp-interp",
+    }
+}
+
+/// Options of KTAB's spatial model (`[models.smp]`); the defaults are KTAB's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SmpOptions {
+    pub victory: VictoryModel,
+    pub voting: VotingRule,
+    pub election: Election,
+    pub transitions: Transitions,
+    pub risk_range: RiskRange,
+    pub risk_adjust: RiskAdjust,
+    pub third_party: ThirdParty,
+    pub interpolation: Interpolation,
+    pub bargain: BargainModel,
+    /// At most this many turns (KTAB: 100).
+    pub max_turns: u32,
+    /// At least this many turns before the stopping rule applies (KTAB: 2).
+    pub min_turns: u32,
+    /// Stop when a turn's movement falls below this share of the first turn's (KTAB: 0.02).
+    pub stop_ratio: f64,
+    /// How fast ideals follow positions, 0..1 (KTAB: 1, ideals are positions).
+    pub accommodation: f64,
+}
+
+impl Default for SmpOptions {
+    fn default() -> Self {
+        SmpOptions {
+            victory: VictoryModel::Linear,
+            voting: VotingRule::Proportional,
+            election: Election::Conditional,
+            transitions: Transitions::Deterministic,
+            risk_range: RiskRange::Mid,
+            risk_adjust: RiskAdjust::OneThird,
+            third_party: ThirdParty::SemiCommit,
+            interpolation: Interpolation::S2P2,
+            bargain: BargainModel::InitOnly,
+            max_turns: 100,
+            min_turns: 2,
+            stop_ratio: 0.02,
+            accommodation: 1.0,
+        }
     }
 }
 

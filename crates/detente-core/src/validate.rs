@@ -547,6 +547,9 @@ impl Validator {
                 }
             }
         }
+        if let Some(x) = &m.smp {
+            out.smp = self.smp(x);
+        }
         if let Some(x) = &m.exchange {
             out.exchange.rounds = self.count(
                 &x.rounds,
@@ -558,6 +561,172 @@ impl Validator {
             );
         }
         out
+    }
+
+    fn smp(&mut self, x: &crate::raw::RawSmp) -> SmpOptions {
+        let d = SmpOptions::default();
+        let mut o = d;
+        o.victory = self.choice(
+            &x.victory,
+            "victory",
+            VictoryModel::ALL,
+            VictoryModel::parse,
+            VictoryModel::name,
+            d.victory,
+        );
+        o.voting = self.choice(
+            &x.voting,
+            "voting",
+            VotingRule::ALL,
+            VotingRule::parse,
+            VotingRule::name,
+            d.voting,
+        );
+        o.election = self.choice(
+            &x.election,
+            "election",
+            Election::ALL,
+            Election::parse,
+            Election::name,
+            d.election,
+        );
+        o.transitions = self.choice(
+            &x.transitions,
+            "transitions",
+            Transitions::ALL,
+            Transitions::parse,
+            Transitions::name,
+            d.transitions,
+        );
+        o.risk_range = self.choice(
+            &x.risk_range,
+            "risk_range",
+            RiskRange::ALL,
+            RiskRange::parse,
+            RiskRange::name,
+            d.risk_range,
+        );
+        o.risk_adjust = self.choice(
+            &x.risk_adjust,
+            "risk_adjust",
+            RiskAdjust::ALL,
+            RiskAdjust::parse,
+            RiskAdjust::name,
+            d.risk_adjust,
+        );
+        o.third_party = self.choice(
+            &x.third_party,
+            "third_party",
+            ThirdParty::ALL,
+            ThirdParty::parse,
+            ThirdParty::name,
+            d.third_party,
+        );
+        o.interpolation = self.choice(
+            &x.interpolation,
+            "interpolation",
+            Interpolation::ALL,
+            Interpolation::parse,
+            Interpolation::name,
+            d.interpolation,
+        );
+        o.bargain = self.choice(
+            &x.bargain,
+            "bargain",
+            BargainModel::ALL,
+            BargainModel::parse,
+            BargainModel::name,
+            d.bargain,
+        );
+        o.max_turns = self.count(
+            &x.max_turns,
+            d.max_turns,
+            1,
+            10_000,
+            "models.smp.max_turns",
+            "the largest number of turns, 1..10000 (KTAB uses 100)",
+        );
+        o.min_turns = self.count(
+            &x.min_turns,
+            d.min_turns,
+            1,
+            10_000,
+            "models.smp.min_turns",
+            "the number of turns before the stopping rule applies, 1..10000 (KTAB uses 2)",
+        );
+        if o.min_turns > o.max_turns {
+            if let Some(v) = &x.min_turns {
+                self.err(
+                    Diagnostic::error(format!(
+                        "`min_turns = {}` is more than `max_turns = {}`",
+                        o.min_turns, o.max_turns
+                    ))
+                    .at(v.span())
+                    .field("models.smp.min_turns")
+                    .help("the model stops after `max_turns` turns at most; lower `min_turns` or raise `max_turns`"),
+                );
+            }
+        }
+        for (v, field, what, target) in [
+            (
+                &x.stop_ratio,
+                "models.smp.stop_ratio",
+                "the movement, as a share of the first turn's, below which the model stops",
+                &mut o.stop_ratio,
+            ),
+            (
+                &x.accommodation,
+                "models.smp.accommodation",
+                "how fast ideals follow positions: 1 = ideals are the positions, 0 = ideals never move",
+                &mut o.accommodation,
+            ),
+        ] {
+            if let Some(t) = v {
+                let p = Sp::new(t.span(), Param::Fixed(*t.get_ref()));
+                let name = field.rsplit('.').next().unwrap_or(field);
+                if self.param(&p, field, name, &Bounds::closed(0.0, 1.0, what)) {
+                    *target = *t.get_ref();
+                }
+            }
+        }
+        o
+    }
+
+    /// One of a KTAB enumeration's names, or the default with an error that lists them.
+    #[allow(clippy::too_many_arguments)]
+    fn choice<T: Copy>(
+        &mut self,
+        v: &Option<Sp<String>>,
+        key: &str,
+        all: &[T],
+        parse: fn(&str) -> Option<T>,
+        name: fn(T) -> &'static str,
+        default: T,
+    ) -> T {
+        let Some(v) = v else { return default };
+        if let Some(x) = parse(v.get_ref()) {
+            return x;
+        }
+        let names: Vec<&str> = all.iter().map(|x| name(*x)).collect();
+        let mut d = Diagnostic::error(format!(
+            "unknown {} `{}`",
+            key.replace('_', " "),
+            v.get_ref()
+        ))
+        .at(v.span())
+        .field(format!("models.smp.{key}"));
+        d = match crate::diag::suggest(v.get_ref(), names.iter().copied()) {
+            Some(s) => d.help(format!(
+                "did you mean `{s}`? the choices are {}",
+                list(&names)
+            )),
+            None => d.help(format!(
+                "the choices are {} (KTAB's own names work too)",
+                list(&names)
+            )),
+        };
+        self.err(d);
+        default
     }
 
     /// An optional number: checked if present, else the default.

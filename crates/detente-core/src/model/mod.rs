@@ -9,6 +9,7 @@ mod eum;
 mod exchange;
 mod median;
 mod nash;
+pub mod smp;
 pub mod war;
 
 use serde::Serialize;
@@ -20,6 +21,7 @@ pub use eum::Eum;
 pub use exchange::Exchange;
 pub use median::{Median, weighted_median};
 pub use nash::{Nash, nash_bargaining};
+pub use smp::Smp;
 pub use war::WarModel;
 
 /// What a model is, for `detente models` and the output.
@@ -137,7 +139,15 @@ impl<T: PerIssue> Model for T {
 
 /// All models, in the order `detente models` lists them.
 pub fn all() -> &'static [&'static dyn Model] {
-    &[&Compromise, &Median, &Nash, &WarModel, &Exchange, &Eum]
+    &[
+        &Compromise,
+        &Median,
+        &Nash,
+        &WarModel,
+        &Exchange,
+        &Eum,
+        &Smp,
+    ]
 }
 
 /// The model with this name.
