@@ -613,3 +613,43 @@ fn eum_and_exchange_rounds_in_json() {
     let v: serde_json::Value = serde_json::from_str(&x.stdout).unwrap();
     assert_eq!(v["rounds"][0]["round"], 0);
 }
+
+#[test]
+fn smp_rounds_in_json_and_trace() {
+    // KTAB's SOE-Pol-Comp case: 27 turns in KTAB's reference log, so 28 rounds with the start.
+    let o = run(&[
+        "run",
+        "scenarios/china-soe-reform.toml",
+        "--model",
+        "smp",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    let rounds = v["rounds"].as_array().unwrap();
+    assert_eq!(rounds.len(), 28);
+    let xj = &rounds[0]["issues"][0]["positions"]["xj"];
+    assert_eq!(xj.as_f64(), Some(30.0));
+    let m = &rounds[1]["moves"][0];
+    assert!(
+        ["proposed", "accepted"].contains(&m["kind"].as_str().unwrap()),
+        "{m}"
+    );
+    for issue in v["issues"].as_array().unwrap() {
+        let x = issue["outcome"].as_f64().unwrap();
+        assert!((0.0..=100.0).contains(&x));
+    }
+    let t = run(&[
+        "run",
+        "scenarios/china-soe-reform.toml",
+        "--model",
+        "smp",
+        "--trace",
+    ]);
+    assert!(
+        t.stdout.contains("Round 27") && t.stdout.contains("settled after 27 turns"),
+        "{}",
+        t.stdout
+    );
+}

@@ -233,9 +233,11 @@ pub fn prepare(sc: &Scenario) -> Prepared {
              proportionally (KTAB reads an actor's total salience as the chance it resists)"
         ));
     }
+    // The scenario's risk runs from -1 (averse) to 1 (acceptant); KTAB's R the other way
+    // (R = 1 makes utility concave).
     let fixed_risk = order
         .iter()
-        .map(|&a| sc.actors[a].risk.map(|r| r.value()))
+        .map(|&a| sc.actors[a].risk.map(|r| -r.value()))
         .collect();
     Prepared {
         order,
@@ -287,7 +289,7 @@ fn run(sc: &Scenario, seed: u64) -> RunResult {
             let v = s.to.value();
             match s.target {
                 Target::Capability { actor } => actors.capability[model_index[&actor]] = v,
-                Target::Risk { actor } => actors.fixed_risk[model_index[&actor]] = Some(v),
+                Target::Risk { actor } => actors.fixed_risk[model_index[&actor]] = Some(-v),
                 Target::Position { actor, issue } => {
                     let scale = sc.issues[issue].scale;
                     let x = (v - scale.lo) / scale.width();
@@ -444,7 +446,7 @@ fn moves_into(
                     issue: sc.issues[k].id.clone(),
                     from: issue_at(k, from),
                     to: issue_at(k, to),
-                    kind: if b.init == i { "challenge" } else { "bargain" }.to_string(),
+                    kind: if b.init == i { "proposed" } else { "accepted" }.to_string(),
                     counterpart: Some(ids[other].to_string()),
                 });
             }

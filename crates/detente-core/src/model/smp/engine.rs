@@ -79,12 +79,13 @@ pub fn utility(d: f64, r: f64) -> f64 {
 }
 
 /// KTAB `Model::vote`: the vote of weight `w` for option i over option j.
+#[inline]
 pub fn vote(rule: VotingRule, w: f64, ui: f64, uj: f64) -> f64 {
     let du = ui - uj;
-    let binary = (du / 1e-8).clamp(-1.0, 1.0);
+    let binary = || (du / 1e-8).clamp(-1.0, 1.0);
     match rule {
-        VotingRule::Binary => w * binary,
-        VotingRule::PropBin => w * (0.8 * du + 0.2 * binary),
+        VotingRule::Binary => w * binary(),
+        VotingRule::PropBin => w * (0.8 * du + 0.2 * binary()),
         VotingRule::Proportional => w * du,
         VotingRule::PropCbc => w * (0.5 * du + 0.5 * (du * du * du)),
         VotingRule::Cubic => w * (du * du * du),
@@ -423,6 +424,19 @@ impl Assessment {
         utility(self.distance[i * self.n + j], r)
     }
 
+    /// Writes perspective h's utility matrix into `out` (`n x n`).
+    pub fn fill_perspective(&self, h: usize, out: &mut [f64]) {
+        let n = self.n;
+        let rh = self.perspective(h);
+        for i in 0..n {
+            let r = rh[i];
+            let row = &self.distance[i * n..(i + 1) * n];
+            for (o, &d) in out[i * n..(i + 1) * n].iter_mut().zip(row) {
+                *o = utility(d, r);
+            }
+        }
+    }
+
     /// The risk-neutral value matrix, as KTAB prints it.
     pub fn value_matrix(&self) -> Vec<f64> {
         self.distance.iter().map(|&x| utility(x, 0.0)).collect()
@@ -620,9 +634,11 @@ pub fn turn(
         bargains.push(status_quo(i));
     }
     let mut challenges = Vec::new();
+    let mut ui = vec![0.0; n * n];
     for i in 0..n {
-        let rh = a.perspective(i);
-        let u = |x: usize, y: usize| a.util(&rh, x, y);
+        // i's view of everyone's utilities, computed once for its n - 1 possible targets.
+        a.fill_perspective(i, &mut ui);
+        let u = |x: usize, y: usize| ui[x * n + y];
         let (mut best, mut best_p, mut best_gain) = (None, 0.0, -1.0);
         for j in (0..n).filter(|&j| j != i) {
             let (p, gain) = challenge(actors, opts, u, i, i, j, &s);
@@ -719,7 +735,31 @@ pub fn turn(
 
     // Each actor's queue is settled by an election in which everyone votes on the states the
     // bargains would bring about, valued as the mean utility of all positions.
-    let own_sal: Vec<&[f64]> = (0..n).map(|i| actors.sal(i)).collect();
+    // What each voter makes of each bargain, computed once though a bargain sits in two queues.
+    let own: Vec<f64> = (0..n * n).map(|ij| a.own(ij / n, ij % n)).collect();
+    let status_quo_value: Vec<f64> = (0..n)
+        .map(|v| own[v * n..(v + 1) * n].iter().fold(0.0, |s, x| s + x) / n as f64)
+        .collect();
+    let mut value = vec![0.0; n * bargains.len()];
+    for (m, b) in bargains.iter().enumerate() {
+        for voter in 0..n {
+            value[voter * bargains.len() + m] = if b.init == b.rcvr {
+                status_quo_value[voter]
+            } else {
+                // KTAB values the moved positions from the voter's position, not its ideal.
+                let (here, sal, r) = (pos(voter), actors.sal(voter), a.risk[voter]);
+                let mut total = 0.0;
+                total += utility(distance(here, &b.pos_init, sal), r);
+                total += utility(distance(here, &b.pos_rcvr, sal), r);
+                for (x, u) in own[voter * n..(voter + 1) * n].iter().enumerate() {
+                    if x != b.init && x != b.rcvr {
+                        total += u;
+                    }
+                }
+                total / n as f64
+            };
+        }
+    }
     let mut chosen = Vec::with_capacity(n);
     let mut next = state.clone();
     let mut u = Vec::new();
@@ -727,29 +767,8 @@ pub fn turn(
         let q = &queues[k];
         let nb = q.len();
         u.clear();
-        u.resize(n * nb, 0.0);
         for voter in 0..n {
-            let r = a.risk[voter];
-            let here = pos(voter);
-            for (m, &b) in q.iter().enumerate() {
-                let b = &bargains[b];
-                let mut total = 0.0;
-                if b.init == b.rcvr {
-                    for x in 0..n {
-                        total += a.own(voter, x);
-                    }
-                } else {
-                    // KTAB values the moved positions from the voter's position, not its ideal.
-                    total += utility(distance(here, &b.pos_init, own_sal[voter]), r);
-                    total += utility(distance(here, &b.pos_rcvr, own_sal[voter]), r);
-                    for x in 0..n {
-                        if x != b.init && x != b.rcvr {
-                            total += a.own(voter, x);
-                        }
-                    }
-                }
-                u[voter * nb + m] = total / n as f64;
-            }
+            u.extend(q.iter().map(|&b| value[voter * bargains.len() + b]));
         }
         let c = coalitions(n, nb, |v, x, y| {
             vote(
