@@ -28,6 +28,18 @@ pub enum Command {
     Import(ImportArgs),
     /// List the models, each with what it computes and its source.
     Models(ModelsArgs),
+    /// Run a model over many sampled futures (Monte Carlo or Latin hypercube): one row per run.
+    Explore(ExploreArgs),
+    /// Join the shard files of one exploration into one file, identical to an unsharded run.
+    Merge(MergeArgs),
+    /// Which uncertain inputs drive an outcome: Sobol indices or Morris elementary effects.
+    Sensitivity(SensitivityArgs),
+    /// What would need to be true: the inputs' region where a condition holds (PRIM).
+    Discover(DiscoverArgs),
+    /// Policies on the same sampled futures: outcome distributions, regret, the most robust.
+    Compare(CompareArgs),
+    /// List the recorded explore, sensitivity, discover and compare runs, or show one.
+    Runs(RunsArgs),
     /// Print the JSON Schema of the scenario format.
     #[command(hide = true)]
     Schema,
@@ -80,6 +92,169 @@ pub struct OutArgs {
     /// Replace an existing output file.
     #[arg(long)]
     pub force: bool,
+}
+
+/// What every sweep shares: the scenario, the model, the sampling.
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The model. Default: `war` for a scenario with a [war] section, else `compromise`.
+    #[arg(long, short, value_parser = PossibleValuesParser::new(detente_core::model::names()))]
+    pub model: Option<String>,
+    /// Master seed: each run's numbers and model seed derive from it and the run's index.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+pub struct ExploreArgs {
+    #[command(flatten)]
+    pub sweep: SweepArgs,
+    /// Number of runs (futures).
+    #[arg(long)]
+    pub runs: u64,
+    /// Apply this policy of the scenario before sampling.
+    #[arg(long)]
+    pub policy: Option<String>,
+    /// Sampling design: Monte Carlo or Latin hypercube.
+    #[arg(long, value_enum, default_value_t = DesignArg::Mc)]
+    pub design: DesignArg,
+    /// Compute only the K-th of N equal slices of the runs (e.g. 3/10), for a cluster job
+    /// array; join the files with `detente merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Summary format on standard output.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DesignArg {
+    /// Monte Carlo: independent draws.
+    Mc,
+    /// Latin hypercube: every stratum of every input used once.
+    Lhs,
+}
+
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// The shard files (CSV or Parquet), in any order.
+    #[arg(required = true, num_args = 1..)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct SensitivityArgs {
+    #[command(flatten)]
+    pub sweep: SweepArgs,
+    /// Apply this policy of the scenario first.
+    #[arg(long)]
+    pub policy: Option<String>,
+    /// Sobol indices (Saltelli sampling, Jansen estimators) or Morris elementary effects.
+    #[arg(long, value_enum, default_value_t = MethodArg::Sobol)]
+    pub method: MethodArg,
+    /// Base samples N (Sobol: N (k + 2) model runs for k inputs) or trajectories (Morris:
+    /// N (k + 1) runs).
+    #[arg(long, default_value_t = 1024)]
+    pub samples: usize,
+    /// The outputs to analyse (repeatable); default: every output that varies.
+    #[arg(long = "output", value_name = "NAME")]
+    pub outputs: Vec<String>,
+    /// Bootstrap resamples for the confidence intervals.
+    #[arg(long, default_value_t = 500)]
+    pub bootstrap: usize,
+    /// Morris grid levels (even).
+    #[arg(long, default_value_t = 4)]
+    pub levels: usize,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MethodArg {
+    Sobol,
+    Morris,
+}
+
+#[derive(Args, Debug)]
+pub struct DiscoverArgs {
+    #[command(flatten)]
+    pub sweep: SweepArgs,
+    /// The condition of interest over any input or output column, e.g.
+    /// "ceasefire_month <= 12 and russia.position.territory < 90".
+    #[arg(long = "where", value_name = "EXPR")]
+    pub condition: String,
+    /// Number of runs to sample (ignored with --from).
+    #[arg(long, default_value_t = 10_000)]
+    pub runs: u64,
+    /// Apply this policy of the scenario before sampling.
+    #[arg(long)]
+    pub policy: Option<String>,
+    #[arg(long, value_enum, default_value_t = DesignArg::Lhs)]
+    pub design: DesignArg,
+    /// Use the runs of an `explore` results file instead of sampling anew.
+    #[arg(long, value_name = "RESULTS")]
+    pub from_results: Option<PathBuf>,
+    /// Share of the box peeled per step (Friedman & Fisher's alpha).
+    #[arg(long, default_value_t = 0.05)]
+    pub alpha: f64,
+    /// Smallest share of the runs a box may hold.
+    #[arg(long, default_value_t = 0.05)]
+    pub min_mass: f64,
+    /// Boxes to find (covering: each next box among the runs outside the earlier ones).
+    #[arg(long, default_value_t = 1)]
+    pub boxes: usize,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub sweep: SweepArgs,
+    /// A policy to compare (repeat for each); the scenario without any policy is always
+    /// included as `none`.
+    #[arg(long = "policy", value_name = "POLICY", required = true)]
+    pub policies: Vec<String>,
+    #[arg(long, default_value_t = 1000)]
+    pub runs: u64,
+    #[arg(long, value_enum, default_value_t = DesignArg::Lhs)]
+    pub design: DesignArg,
+    /// The output the regret is measured on. Default with a war: `ceasefire_<unit>`,
+    /// minimised, with no ceasefire counted as the horizon + 1.
+    #[arg(long)]
+    pub objective: Option<String>,
+    /// Whether more of the objective is better (default: less is better).
+    #[arg(long)]
+    pub maximize: bool,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct RunsArgs {
+    #[command(subcommand)]
+    pub command: Option<RunsCommand>,
+    /// How many of the latest runs to list.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RunsCommand {
+    /// Show one recorded run in full, with the command that re-runs it.
+    Show {
+        /// The run's id, from `detente runs`.
+        id: i64,
+    },
 }
 
 #[derive(Args, Debug)]

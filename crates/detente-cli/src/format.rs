@@ -14,6 +14,18 @@ fn table() -> Table {
     t
 }
 
+/// A table in the house style with this header; numbers are right-aligned by the caller.
+pub fn plain_table(header: &[&str]) -> Table {
+    let mut t = table();
+    t.set_header(header.to_vec());
+    for k in 1..header.len() {
+        if let Some(c) = t.column_mut(k) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    t
+}
+
 fn opt(x: Option<f64>) -> String {
     x.map_or("-".to_string(), |v| format!("{v:.3}"))
 }

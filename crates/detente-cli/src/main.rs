@@ -6,7 +6,10 @@
 mod cli;
 mod format;
 mod input;
+mod records;
 mod report;
+mod sweep;
+mod table;
 mod write;
 
 use std::io::Write as _;
@@ -53,6 +56,12 @@ fn main() -> ExitCode {
         Command::Run(a) => run_cmd(a),
         Command::Import(a) => import_cmd(a),
         Command::Models(a) => models(a),
+        Command::Explore(a) => sweep::explore(a),
+        Command::Merge(a) => sweep::merge(a),
+        Command::Sensitivity(a) => sweep::sensitivity(a),
+        Command::Discover(a) => sweep::discover(a),
+        Command::Compare(a) => sweep::compare(a),
+        Command::Runs(a) => sweep::runs(a),
         Command::Schema => write::write(
             &write::Target::Stdout,
             detente_core::json_schema().as_bytes(),

@@ -89,21 +89,42 @@ pub fn write(target: &Target, content: &[u8]) -> Result<(), Fail> {
 }
 
 pub fn write_file(path: &Path, force: bool, content: &[u8]) -> Result<(), Fail> {
-    let shown = path.display().to_string();
-    let fail = |e: std::io::Error| {
-        Fail::new(
-            format!("cannot write {shown}: {e}"),
-            Some("check the path and its permissions"),
-        )
-    };
-    let mut tmp = tempfile::Builder::new()
+    let mut tmp = temp_beside(path)?;
+    tmp.write_all(content)
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(|e| cannot_write(path, e))?;
+    persist(tmp, path, force)
+}
+
+fn cannot_write(path: &Path, e: std::io::Error) -> Fail {
+    Fail::new(
+        format!("cannot write {}: {e}", path.display()),
+        Some("check the path and its permissions"),
+    )
+}
+
+/// A temporary file in the directory of `path`, to be [`persist`]ed there once complete; it
+/// disappears if dropped. Creating it early proves the directory writable before any work.
+pub fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, Fail> {
+    tempfile::Builder::new()
         .prefix(".detente-")
         .suffix(".tmp")
         .tempfile_in(parent(path))
-        .map_err(fail)?;
-    tmp.write_all(content)
-        .and_then(|_| tmp.as_file().sync_all())
-        .map_err(fail)?;
+        .map_err(|e| cannot_write(path, e))
+}
+
+/// Moves a complete temporary file to `path`; without `force`, never over an existing file.
+pub fn persist(tmp: tempfile::NamedTempFile, path: &Path, force: bool) -> Result<(), Fail> {
+    let shown = path.display().to_string();
+    let fail = |e: std::io::Error| cannot_write(path, e);
+    tmp.as_file().sync_all().map_err(fail)?;
+    // Temporary files are private (0600); a result is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
+            .map_err(fail)?;
+    }
     if force {
         tmp.persist(path).map_err(|e| fail(e.error))?;
     } else {

@@ -15,6 +15,7 @@ pub mod output;
 pub mod param;
 pub mod raw;
 pub mod scenario;
+pub mod slots;
 pub mod validate;
 
 pub use diag::{Diagnostic, Severity};

@@ -601,39 +601,22 @@ impl Scenario {
             .collect()
     }
 
-    /// Every uncertain number, with the path of its field, in file order.
+    /// Every uncertain number, with the path of its field, in file order (shocks as
+    /// `shock at ROUND on PATH`).
     pub fn uncertain(&self) -> Vec<(String, Param)> {
-        let mut out = Vec::new();
-        let mut push = |path: String, p: &Param| {
-            if p.dist().is_some() {
-                out.push((path, *p));
-            }
-        };
-        for issue in &self.issues {
-            if let Some(sq) = &issue.status_quo {
-                push(format!("{}.status_quo", issue.id), sq);
-            }
-        }
-        for a in &self.actors {
-            push(format!("{}.capability", a.id), &a.capability);
-            for (k, s) in a.stances.iter().enumerate() {
-                if let Some(s) = s {
-                    let issue = &self.issues[k].id;
-                    push(format!("{}.position.{issue}", a.id), &s.position);
-                    push(format!("{}.salience.{issue}", a.id), &s.salience);
-                }
-            }
-            if let Some(r) = &a.risk {
-                push(format!("{}.risk", a.id), r);
-            }
-        }
-        for s in &self.shocks {
-            push(
-                format!("shock at {} on {}", s.at, self.target_path(s.target)),
-                &s.to,
-            );
-        }
-        out
+        self.uncertain_slots()
+            .into_iter()
+            .map(|u| {
+                let name = match u.slot {
+                    crate::slots::Slot::Shock(k) => {
+                        let s = &self.shocks[k];
+                        format!("shock at {} on {}", s.at, self.target_path(s.target))
+                    }
+                    _ => u.name,
+                };
+                (name, Param::Dist(u.dist))
+            })
+            .collect()
     }
 
     /// The actors of a member, flattening nested blocs; each actor once, in actor order.

@@ -1,0 +1,1478 @@
+//! Results files of `detente explore`: one row per run, written as a stream, read back as a
+//! stream, and merged from shards.
+//!
+//! A results file has a `run` column (the 0-based run index, increasing) followed by named
+//! `f64` columns (sampled inputs and model outputs). NaN means "no value".
+//!
+//! # Formats
+//!
+//! The format follows the file name's extension: `.csv` or `.parquet` (any case).
+//!
+//! - **CSV**: a header line `run,<columns>` and one line per run, `\n`-terminated, fields
+//!   quoted by the `csv` crate only where needed (a column name holding a comma or a quote).
+//!   The run is a decimal integer. A number is written in Rust's shortest round-trip form,
+//!   so it reads back to the same `f64` bit for bit: plain decimal (`Display`, e.g. `0.25`,
+//!   `3`, `-0`) when `1e-5 <= |x| < 1e16` or `x == 0`, scientific (`LowerExp`, e.g. `1e300`,
+//!   `2.5e-7`) otherwise; infinities as `inf` and `-inf`. NaN is written as an **empty
+//!   field**, and an empty field reads back as NaN (NaN payloads are not kept). CSV carries
+//!   no metadata: just the header and the rows.
+//! - **Parquet**: schema `run: INT64 (required)` then one `DOUBLE (required)` column per
+//!   name, NaN stored as NaN (bit for bit). Uncompressed, plain encoding, no dictionary,
+//!   writer version 1.0, `created_by` = `detente <version>`, and key-value metadata from
+//!   [`Meta`] (keys `detente.*`). Row groups are aligned on absolute run indices: a row
+//!   group holds the runs of one block `[k * ROW_GROUP_RUNS, (k + 1) * ROW_GROUP_RUNS)`.
+//!   Nothing in the file depends on time, randomness or on how the caller split the rows
+//!   into calls: the bytes are a function of the columns, the metadata and the rows alone
+//!   (and of detente's version, through `created_by`: merge shards with the version that
+//!   wrote them to get the very bytes of an unsharded run).
+//!
+//! # Sharding and merging
+//!
+//! A shard holds the runs of one contiguous slice ([`shard_runs`]). [`merge`] reads the
+//! shards as streams, checks that together they hold every run exactly once, and writes
+//! the rows through the same [`ResultsWriter`], so the merged file equals, byte for byte,
+//! the file that one unsharded run writes. Parquet shards carry the total run count in
+//! their metadata, so a missing shard is always found; CSV has no metadata, so in CSV the
+//! total is taken as the largest run index + 1 and a missing *last* shard cannot be seen.
+//!
+//! Memory stays flat: CSV is written and read one row at a time; Parquet buffers one row
+//! group (at most `ROW_GROUP_RUNS` rows) while writing or reading.
+
+use std::fmt::Write as _;
+use std::fs::File;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use parquet::basic::{Compression, Encoding, Repetition, Type as PhysicalType};
+use parquet::column::reader::get_typed_column_reader;
+use parquet::data_type::{DataType, DoubleType, Int64Type};
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterVersion};
+use parquet::file::reader::{FileReader, RowGroupReader, SerializedFileReader};
+use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::types::Type as SchemaType;
+
+/// Runs per Parquet row group. Row group `k` holds the runs in
+/// `[k * ROW_GROUP_RUNS, (k + 1) * ROW_GROUP_RUNS)`, whoever writes them.
+pub const ROW_GROUP_RUNS: u64 = 65_536;
+
+/// The name of the first column.
+pub const RUN_COLUMN: &str = "run";
+
+/// Version of the layout of detente's results files, stored in the Parquet metadata.
+const LAYOUT_VERSION: &str = "1";
+
+const KEY_LAYOUT: &str = "detente.layout";
+const KEY_SCENARIO_HASH: &str = "detente.scenario_hash";
+const KEY_SEED: &str = "detente.seed";
+const KEY_RUNS: &str = "detente.runs";
+const KEY_DESIGN: &str = "detente.design";
+const KEY_MODEL: &str = "detente.model";
+const KEY_POLICY: &str = "detente.policy";
+const KEY_ROW_GROUP_RUNS: &str = "detente.row_group_runs";
+
+/// The format of a results file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Parquet,
+}
+
+impl Format {
+    /// The format named by `path`'s extension: `.csv` or `.parquet`, in any case.
+    pub fn from_path(path: &Path) -> Result<Format, String> {
+        let ext = path.extension().map(|e| e.to_string_lossy().into_owned());
+        match ext.as_deref() {
+            Some(e) if e.eq_ignore_ascii_case("csv") => Ok(Format::Csv),
+            Some(e) if e.eq_ignore_ascii_case("parquet") => Ok(Format::Parquet),
+            Some(e) => Err(format!(
+                "{}: unknown results format `.{e}`; use a file name ending in .csv or .parquet",
+                path.display()
+            )),
+            None => Err(format!(
+                "{}: no extension to choose the results format from; use a file name ending in \
+                 .csv or .parquet",
+                path.display()
+            )),
+        }
+    }
+
+    /// `"CSV"` or `"Parquet"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "CSV",
+            Format::Parquet => "Parquet",
+        }
+    }
+}
+
+/// What a results file was computed from, embedded in Parquet files (CSV has no metadata).
+///
+/// Every shard of one exploration must carry the same `Meta`, so it holds only what is
+/// common to all of them: never the shard.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Meta {
+    /// Hash of the scenario the model ran on.
+    pub scenario_hash: String,
+    /// The sampling seed.
+    pub seed: u64,
+    /// Total number of runs `R` of the exploration (all shards together).
+    pub runs: u64,
+    /// The sampling design, e.g. `"sobol"`.
+    pub design: String,
+    /// The model.
+    pub model: String,
+    /// The policy explored.
+    pub policy: String,
+}
+
+impl Meta {
+    fn key_values(&self, row_group_runs: u64) -> Vec<KeyValue> {
+        [
+            (KEY_LAYOUT, LAYOUT_VERSION.to_string()),
+            (KEY_SCENARIO_HASH, self.scenario_hash.clone()),
+            (KEY_SEED, self.seed.to_string()),
+            (KEY_RUNS, self.runs.to_string()),
+            (KEY_DESIGN, self.design.clone()),
+            (KEY_MODEL, self.model.clone()),
+            (KEY_POLICY, self.policy.clone()),
+            (KEY_ROW_GROUP_RUNS, row_group_runs.to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| KeyValue::new(k.to_string(), v))
+        .collect()
+    }
+
+    fn from_key_values(kvs: &[KeyValue], path: &Path) -> Result<Meta, String> {
+        let get = |key: &str| -> Result<String, String> {
+            kvs.iter()
+                .find(|kv| kv.key == key)
+                .and_then(|kv| kv.value.clone())
+                .ok_or_else(|| {
+                    format!(
+                        "{}: not a detente results file (no `{key}` in its metadata)",
+                        path.display()
+                    )
+                })
+        };
+        let number = |key: &str| -> Result<u64, String> {
+            let text = get(key)?;
+            text.parse().map_err(|_| {
+                format!(
+                    "{}: metadata `{key}` is `{text}`, not a whole number",
+                    path.display()
+                )
+            })
+        };
+        Ok(Meta {
+            scenario_hash: get(KEY_SCENARIO_HASH)?,
+            seed: number(KEY_SEED)?,
+            runs: number(KEY_RUNS)?,
+            design: get(KEY_DESIGN)?,
+            model: get(KEY_MODEL)?,
+            policy: get(KEY_POLICY)?,
+        })
+    }
+}
+
+/// The runs of shard `k` of `n` (1-based `k`) of an exploration of `runs` runs:
+/// `[floor((k-1) * runs / n), floor(k * runs / n))`.
+///
+/// # Panics
+///
+/// If `k` is not in `1..=n`.
+pub fn shard_runs(k: u64, n: u64, runs: u64) -> Range<u64> {
+    assert!(k >= 1 && k <= n, "shard {k}/{n} does not exist");
+    let at = |i: u64| (u128::from(i) * u128::from(runs) / u128::from(n)) as u64;
+    at(k - 1)..at(k)
+}
+
+/// Writes a results file row by row. Rows must come in increasing run order; they need not
+/// start at 0 nor be contiguous (a shard starts where its slice starts).
+pub struct ResultsWriter {
+    sink: Sink,
+    path: PathBuf,
+    width: usize,
+    last_run: Option<u64>,
+}
+
+enum Sink {
+    Csv(Box<CsvSink>),
+    Parquet(Box<ParquetSink>),
+}
+
+struct CsvSink {
+    out: csv::Writer<File>,
+    /// The text of one field, reused.
+    field: String,
+}
+
+impl ResultsWriter {
+    /// Creates (or truncates) `path_for_writing` and writes the header. `columns` are the
+    /// value columns, without `run`. The format is given, not taken from the path, so the
+    /// caller may write to a temporary file; `meta` is used by Parquet only.
+    pub fn create(
+        path_for_writing: &Path,
+        format: Format,
+        columns: &[String],
+        meta: &Meta,
+    ) -> Result<ResultsWriter, String> {
+        Self::create_with(
+            path_for_writing,
+            format,
+            columns,
+            meta.key_values(ROW_GROUP_RUNS),
+            ROW_GROUP_RUNS,
+        )
+    }
+
+    fn create_with(
+        path: &Path,
+        format: Format,
+        columns: &[String],
+        key_values: Vec<KeyValue>,
+        row_group_runs: u64,
+    ) -> Result<ResultsWriter, String> {
+        check_columns(columns)?;
+        let shown = path.display();
+        let file = File::create(path).map_err(|e| format!("cannot create {shown}: {e}"))?;
+        let sink = match format {
+            Format::Csv => {
+                let mut out = csv::WriterBuilder::new()
+                    .terminator(csv::Terminator::Any(b'\n'))
+                    .from_writer(file);
+                out.write_record(std::iter::once(RUN_COLUMN).chain(columns.iter().map(|c| &**c)))
+                    .map_err(|e| format!("cannot write {shown}: {e}"))?;
+                Sink::Csv(Box::new(CsvSink {
+                    out,
+                    field: String::new(),
+                }))
+            }
+            Format::Parquet => Sink::Parquet(Box::new(ParquetSink::new(
+                file,
+                columns,
+                key_values,
+                row_group_runs,
+            )?)),
+        };
+        Ok(ResultsWriter {
+            sink,
+            path: path.to_path_buf(),
+            width: columns.len(),
+            last_run: None,
+        })
+    }
+
+    /// Appends run `run` with one value per column.
+    pub fn write_row(&mut self, run: u64, values: &[f64]) -> Result<(), String> {
+        if values.len() != self.width {
+            return Err(format!(
+                "run {run}: {} values for {} columns",
+                values.len(),
+                self.width
+            ));
+        }
+        if let Some(last) = self.last_run
+            && run <= last
+        {
+            return Err(format!(
+                "run {run} written after run {last}: runs must be written in increasing order"
+            ));
+        }
+        self.last_run = Some(run);
+        match &mut self.sink {
+            Sink::Csv(sink) => {
+                let CsvSink { out, field } = &mut **sink;
+                let shown = self.path.display();
+                field.clear();
+                let _ = write!(field, "{run}");
+                out.write_field(&*field)
+                    .map_err(|e| format!("cannot write {shown}: {e}"))?;
+                for &v in values {
+                    format_f64(field, v);
+                    out.write_field(&*field)
+                        .map_err(|e| format!("cannot write {shown}: {e}"))?;
+                }
+                out.write_record(None::<&[u8]>)
+                    .map_err(|e| format!("cannot write {shown}: {e}"))
+            }
+            Sink::Parquet(sink) => sink.push(run, values, &self.path),
+        }
+    }
+
+    /// Appends the consecutive runs `first_run, first_run + 1, ...`, one per row of
+    /// `values` (row-major, one value per column).
+    #[allow(dead_code)] // used by tests and kept for library-style callers
+    pub fn write_block(&mut self, first_run: u64, values: &[f64]) -> Result<(), String> {
+        if self.width == 0 {
+            return Err("write_block needs at least one column; use write_row".to_string());
+        }
+        if values.len() % self.width != 0 {
+            return Err(format!(
+                "block of {} values is not a whole number of rows of {} columns",
+                values.len(),
+                self.width
+            ));
+        }
+        for (i, row) in values.chunks_exact(self.width).enumerate() {
+            self.write_row(first_run + i as u64, row)?;
+        }
+        Ok(())
+    }
+
+    /// Writes what is buffered and the file's footer, and flushes the file.
+    pub fn finish(self) -> Result<(), String> {
+        let shown = self.path.display();
+        match self.sink {
+            Sink::Csv(sink) => {
+                let file = sink
+                    .out
+                    .into_inner()
+                    .map_err(|e| format!("cannot write {shown}: {}", e.error()))?;
+                file.sync_all()
+                    .map_err(|e| format!("cannot write {shown}: {e}"))
+            }
+            Sink::Parquet(sink) => sink.finish(&self.path),
+        }
+    }
+}
+
+fn check_columns(columns: &[String]) -> Result<(), String> {
+    for (i, c) in columns.iter().enumerate() {
+        if c == RUN_COLUMN {
+            return Err(format!("a value column cannot be named `{RUN_COLUMN}`"));
+        }
+        if c.is_empty() {
+            return Err(format!("value column {} has an empty name", i + 1));
+        }
+        if columns[..i].contains(c) {
+            return Err(format!("column `{c}` appears twice"));
+        }
+    }
+    Ok(())
+}
+
+/// Writes `x` into `out` (cleared first) as described in the module documentation.
+fn format_f64(out: &mut String, x: f64) {
+    out.clear();
+    if x.is_nan() {
+        return;
+    }
+    let a = x.abs();
+    if a == 0.0 || a.is_infinite() || (1e-5..1e16).contains(&a) {
+        let _ = write!(out, "{x}");
+    } else {
+        let _ = write!(out, "{x:e}");
+    }
+}
+
+/// One row group's worth of rows, column by column, then the Parquet writer.
+struct ParquetSink {
+    writer: SerializedFileWriter<File>,
+    row_group_runs: u64,
+    /// The block (`run / row_group_runs`) of the buffered rows.
+    block: u64,
+    runs: Vec<i64>,
+    columns: Vec<Vec<f64>>,
+}
+
+impl ParquetSink {
+    fn new(
+        file: File,
+        columns: &[String],
+        key_values: Vec<KeyValue>,
+        row_group_runs: u64,
+    ) -> Result<ParquetSink, String> {
+        assert!(row_group_runs > 0, "row groups must hold at least one run");
+        let field = |name: &str, physical| {
+            SchemaType::primitive_type_builder(name, physical)
+                .with_repetition(Repetition::REQUIRED)
+                .build()
+                .map(Arc::new)
+        };
+        let mut fields = vec![field(RUN_COLUMN, PhysicalType::INT64)];
+        fields.extend(columns.iter().map(|c| field(c, PhysicalType::DOUBLE)));
+        let fields = fields
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| format!("cannot build the Parquet schema: {e}"))?;
+        let schema = SchemaType::group_type_builder("detente_results")
+            .with_fields(fields)
+            .build()
+            .map_err(|e| format!("cannot build the Parquet schema: {e}"))?;
+        // Pin every setting that shapes the bytes, so that a change of the library's
+        // defaults cannot make two writes of the same rows differ.
+        let props = WriterProperties::builder()
+            .set_created_by(format!("detente {}", env!("CARGO_PKG_VERSION")))
+            .set_writer_version(WriterVersion::PARQUET_1_0)
+            .set_compression(Compression::UNCOMPRESSED)
+            .set_dictionary_enabled(false)
+            .set_encoding(Encoding::PLAIN)
+            .set_statistics_enabled(EnabledStatistics::Chunk)
+            .set_write_page_header_statistics(false)
+            .set_offset_index_disabled(false)
+            .set_data_page_size_limit(1024 * 1024)
+            .set_data_page_row_count_limit(20_000)
+            .set_write_batch_size(1024)
+            .set_max_row_group_size(row_group_runs as usize)
+            .set_bloom_filter_enabled(false)
+            .set_key_value_metadata(Some(key_values))
+            .build();
+        let writer = SerializedFileWriter::new(file, Arc::new(schema), Arc::new(props))
+            .map_err(|e| format!("cannot start the Parquet file: {e}"))?;
+        let cap = row_group_runs.min(8192) as usize;
+        Ok(ParquetSink {
+            writer,
+            row_group_runs,
+            block: 0,
+            runs: Vec::with_capacity(cap),
+            columns: columns.iter().map(|_| Vec::with_capacity(cap)).collect(),
+        })
+    }
+
+    fn push(&mut self, run: u64, values: &[f64], path: &Path) -> Result<(), String> {
+        let run_i64 = i64::try_from(run)
+            .map_err(|_| format!("run {run} is too large for a Parquet INT64 column"))?;
+        let block = run / self.row_group_runs;
+        if block != self.block && !self.runs.is_empty() {
+            self.flush(path)?;
+        }
+        self.block = block;
+        self.runs.push(run_i64);
+        for (column, &v) in self.columns.iter_mut().zip(values) {
+            column.push(v);
+        }
+        Ok(())
+    }
+
+    /// Writes the buffered rows as one row group, each column in one batch.
+    fn flush(&mut self, path: &Path) -> Result<(), String> {
+        let fail =
+            |e: parquet::errors::ParquetError| format!("cannot write {}: {e}", path.display());
+        let mut group = self.writer.next_row_group().map_err(fail)?;
+        let mut column = group
+            .next_column()
+            .map_err(fail)?
+            .expect("the schema has a run column");
+        column
+            .typed::<Int64Type>()
+            .write_batch(&self.runs, None, None)
+            .map_err(fail)?;
+        column.close().map_err(fail)?;
+        for values in &self.columns {
+            let mut column = group
+                .next_column()
+                .map_err(fail)?
+                .expect("the schema has one column per value");
+            column
+                .typed::<DoubleType>()
+                .write_batch(values, None, None)
+                .map_err(fail)?;
+            column.close().map_err(fail)?;
+        }
+        group.close().map_err(fail)?;
+        self.runs.clear();
+        self.columns.iter_mut().for_each(Vec::clear);
+        Ok(())
+    }
+
+    fn finish(mut self, path: &Path) -> Result<(), String> {
+        if !self.runs.is_empty() {
+            self.flush(path)?;
+        }
+        let file = self
+            .writer
+            .into_inner()
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        file.sync_all()
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    }
+}
+
+/// A results file read as a stream of rows.
+struct Source {
+    path: PathBuf,
+    columns: Vec<String>,
+    rows: Rows,
+}
+
+enum Rows {
+    Csv {
+        reader: csv::Reader<File>,
+        record: csv::ByteRecord,
+    },
+    Parquet(Box<ParquetRows>),
+}
+
+struct ParquetRows {
+    reader: SerializedFileReader<File>,
+    key_values: Vec<KeyValue>,
+    next_group: usize,
+    runs: Vec<i64>,
+    columns: Vec<Vec<f64>>,
+    at: usize,
+}
+
+impl Source {
+    fn open(path: &Path) -> Result<Source, String> {
+        let format = Format::from_path(path)?;
+        let shown = path.display();
+        let file = File::open(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+        match format {
+            Format::Csv => {
+                let mut reader = csv::ReaderBuilder::new().from_reader(file);
+                let header = reader
+                    .headers()
+                    .map_err(|e| format!("cannot read {shown}: {e}"))?;
+                if header.is_empty() {
+                    return Err(format!("{shown} is empty: it has no header line"));
+                }
+                if &header[0] != RUN_COLUMN {
+                    return Err(format!(
+                        "{shown}: the first column is `{}`, not `{RUN_COLUMN}`; \
+                         not a detente results file",
+                        &header[0]
+                    ));
+                }
+                let columns = header.iter().skip(1).map(str::to_string).collect();
+                Ok(Source {
+                    path: path.to_path_buf(),
+                    columns,
+                    rows: Rows::Csv {
+                        reader,
+                        record: csv::ByteRecord::new(),
+                    },
+                })
+            }
+            Format::Parquet => {
+                let reader = SerializedFileReader::new(file)
+                    .map_err(|e| format!("cannot read {shown} as Parquet: {e}"))?;
+                let meta = reader.metadata().file_metadata();
+                let descr = meta.schema_descr();
+                let mut columns = Vec::with_capacity(descr.num_columns().saturating_sub(1));
+                for (i, c) in descr.columns().iter().enumerate() {
+                    let (want, physical) = if i == 0 {
+                        (RUN_COLUMN, PhysicalType::INT64)
+                    } else {
+                        (c.name(), PhysicalType::DOUBLE)
+                    };
+                    if c.name() != want
+                        || c.path().parts().len() != 1
+                        || c.physical_type() != physical
+                        || c.max_def_level() != 0
+                        || c.max_rep_level() != 0
+                    {
+                        return Err(format!(
+                            "{shown}: column {} `{}` is not a required {physical} column{}; \
+                             not a detente results file",
+                            i + 1,
+                            c.path(),
+                            if i == 0 { " named `run`" } else { "" },
+                        ));
+                    }
+                    if i > 0 {
+                        columns.push(c.name().to_string());
+                    }
+                }
+                if descr.num_columns() == 0 {
+                    return Err(format!("{shown}: no columns; not a detente results file"));
+                }
+                let key_values = meta.key_value_metadata().cloned().unwrap_or_default();
+                Ok(Source {
+                    path: path.to_path_buf(),
+                    rows: Rows::Parquet(Box::new(ParquetRows {
+                        reader,
+                        key_values,
+                        next_group: 0,
+                        runs: Vec::new(),
+                        columns: columns.iter().map(|_| Vec::new()).collect(),
+                        at: 0,
+                    })),
+                    columns,
+                })
+            }
+        }
+    }
+
+    fn key_values(&self) -> &[KeyValue] {
+        match &self.rows {
+            Rows::Csv { .. } => &[],
+            Rows::Parquet(p) => &p.key_values,
+        }
+    }
+
+    /// The next row: its run, with its values in `values` (one per column).
+    fn next_row(&mut self, values: &mut [f64]) -> Result<Option<u64>, String> {
+        let shown = self.path.display();
+        match &mut self.rows {
+            Rows::Csv { reader, record } => {
+                let more = reader
+                    .read_byte_record(record)
+                    .map_err(|e| format!("cannot read {shown}: {e}"))?;
+                if !more {
+                    return Ok(None);
+                }
+                let line = record.position().map_or(0, |p| p.line());
+                if record.len() != values.len() + 1 {
+                    return Err(format!(
+                        "{shown}, line {line}: {} fields, but the header has {}",
+                        record.len(),
+                        values.len() + 1
+                    ));
+                }
+                let run = std::str::from_utf8(&record[0])
+                    .ok()
+                    .and_then(|s| s.parse::<u64>().ok())
+                    .ok_or_else(|| {
+                        format!(
+                            "{shown}, line {line}: run `{}` is not a run index",
+                            String::from_utf8_lossy(&record[0])
+                        )
+                    })?;
+                for (i, v) in values.iter_mut().enumerate() {
+                    let field = &record[i + 1];
+                    *v = parse_f64(field).ok_or_else(|| {
+                        format!(
+                            "{shown}, line {line}: `{}` in column `{}` is not a number",
+                            String::from_utf8_lossy(field),
+                            self.columns[i]
+                        )
+                    })?;
+                }
+                Ok(Some(run))
+            }
+            Rows::Parquet(p) => {
+                while p.at == p.runs.len() {
+                    if p.next_group == p.reader.num_row_groups() {
+                        return Ok(None);
+                    }
+                    p.load_group(&self.path)?;
+                }
+                let run = p.runs[p.at];
+                for (v, column) in values.iter_mut().zip(&p.columns) {
+                    *v = column[p.at];
+                }
+                p.at += 1;
+                u64::try_from(run)
+                    .map(Some)
+                    .map_err(|_| format!("{shown}: negative run index {run}"))
+            }
+        }
+    }
+
+    /// The first run, read without loading the rest of the file; `None` for no rows.
+    fn first_run(&mut self) -> Result<Option<u64>, String> {
+        match &mut self.rows {
+            Rows::Csv { .. } => {
+                let mut values = vec![0.0; self.columns.len()];
+                self.next_row(&mut values)
+            }
+            Rows::Parquet(p) => {
+                let shown = self.path.display();
+                let fail = |e: parquet::errors::ParquetError| format!("cannot read {shown}: {e}");
+                for g in 0..p.reader.num_row_groups() {
+                    if p.reader.metadata().row_group(g).num_rows() == 0 {
+                        continue;
+                    }
+                    let group = p.reader.get_row_group(g).map_err(fail)?;
+                    let mut runs = Vec::with_capacity(1);
+                    read_column::<Int64Type>(&*group, 0, 1, &mut runs).map_err(fail)?;
+                    return match runs.first() {
+                        Some(&run) => u64::try_from(run)
+                            .map(Some)
+                            .map_err(|_| format!("{shown}: negative run index {run}")),
+                        None => Err(format!("{shown}: row group {g} has no run values")),
+                    };
+                }
+                Ok(None)
+            }
+        }
+    }
+}
+
+impl ParquetRows {
+    fn load_group(&mut self, path: &Path) -> Result<(), String> {
+        let shown = path.display();
+        let fail = |e: parquet::errors::ParquetError| format!("cannot read {shown}: {e}");
+        let g = self.next_group;
+        self.next_group += 1;
+        let n = usize::try_from(self.reader.metadata().row_group(g).num_rows())
+            .map_err(|_| format!("{shown}: row group {g} has a negative row count"))?;
+        let group = self.reader.get_row_group(g).map_err(fail)?;
+        self.runs.clear();
+        read_column::<Int64Type>(&*group, 0, n, &mut self.runs).map_err(fail)?;
+        let mut ok = self.runs.len() == n;
+        for (i, column) in self.columns.iter_mut().enumerate() {
+            column.clear();
+            read_column::<DoubleType>(&*group, i + 1, n, column).map_err(fail)?;
+            ok &= column.len() == n;
+        }
+        if !ok {
+            return Err(format!(
+                "{shown}: row group {g} holds fewer values than its {n} rows"
+            ));
+        }
+        self.at = 0;
+        Ok(())
+    }
+}
+
+/// Appends up to `n` values of column `i` of `group` to `out`.
+fn read_column<T: DataType>(
+    group: &dyn RowGroupReader,
+    i: usize,
+    n: usize,
+    out: &mut Vec<T::T>,
+) -> parquet::errors::Result<()> {
+    let mut reader = get_typed_column_reader::<T>(group.get_column_reader(i)?);
+    let mut read = 0;
+    while read < n {
+        let (records, _, _) = reader.read_records(n - read, None, None, out)?;
+        if records == 0 {
+            break;
+        }
+        read += records;
+    }
+    Ok(())
+}
+
+/// Reads a CSV number: empty is NaN.
+fn parse_f64(field: &[u8]) -> Option<f64> {
+    if field.is_empty() {
+        return Some(f64::NAN);
+    }
+    std::str::from_utf8(field).ok()?.parse().ok()
+}
+
+/// What [`merge`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MergeSummary {
+    pub format: Format,
+    /// Number of input files.
+    pub inputs: usize,
+    /// Number of runs written (`R`).
+    pub runs: u64,
+    /// Number of value columns (without `run`).
+    pub columns: usize,
+}
+
+/// Joins shard files into `output_for_writing`, in the inputs' format (the caller should
+/// check that the final output name has the same extension: [`Format::from_path`]).
+///
+/// The inputs may come in any order; they must share the format, the columns and (Parquet)
+/// the metadata, and together hold every run `0..R` exactly once, where `R` is the metadata's
+/// run count (Parquet) or the largest run index + 1 (CSV: a missing last shard goes
+/// unnoticed there). Rows are streamed: one input is open at a time.
+///
+/// Some faults (a gap, an overlap) are found only while the rows are copied: on error the
+/// output holds a partial file, which the caller discards (it writes to a temporary file).
+pub fn merge(inputs: &[PathBuf], output_for_writing: &Path) -> Result<MergeSummary, String> {
+    let Some(first_path) = inputs.first() else {
+        return Err("no files to merge".to_string());
+    };
+    let format = Format::from_path(first_path)?;
+    for path in &inputs[1..] {
+        let other = Format::from_path(path)?;
+        if other != format {
+            return Err(format!(
+                "{} is {} but {} is {}: merge files of one format",
+                first_path.display(),
+                format.name(),
+                path.display(),
+                other.name()
+            ));
+        }
+    }
+
+    // First pass: headers, metadata and first runs; one file open at a time.
+    let mut columns: Vec<String> = Vec::new();
+    let mut key_values: Vec<KeyValue> = Vec::new();
+    let mut order: Vec<(u64, usize)> = Vec::with_capacity(inputs.len());
+    for (i, path) in inputs.iter().enumerate() {
+        let mut source = Source::open(path)?;
+        if i == 0 {
+            columns = source.columns.clone();
+            key_values = source.key_values().to_vec();
+        } else {
+            check_same_columns(first_path, &columns, path, &source.columns)?;
+            check_same_meta(first_path, &key_values, path, source.key_values())?;
+        }
+        if let Some(run) = source.first_run()? {
+            order.push((run, i));
+        }
+    }
+    let total_runs = match format {
+        Format::Csv => None,
+        Format::Parquet => Some(Meta::from_key_values(&key_values, first_path)?.runs),
+    };
+    let row_group_runs = match format {
+        Format::Csv => ROW_GROUP_RUNS,
+        Format::Parquet => key_values
+            .iter()
+            .find(|kv| kv.key == KEY_ROW_GROUP_RUNS)
+            .and_then(|kv| kv.value.as_deref()?.parse().ok())
+            .filter(|&n| n > 0)
+            .ok_or_else(|| {
+                format!(
+                    "{}: metadata `{KEY_ROW_GROUP_RUNS}` is missing or not a positive number",
+                    first_path.display()
+                )
+            })?,
+    };
+    order.sort();
+
+    // Second pass: stream the rows in run order, checking that each run comes exactly once.
+    let mut writer = ResultsWriter::create_with(
+        output_for_writing,
+        format,
+        &columns,
+        key_values,
+        row_group_runs,
+    )?;
+    let mut values = vec![0.0; columns.len()];
+    // The inputs read so far, with the runs each held: together exactly `0..expected`.
+    let mut done: Vec<(&Path, Range<u64>)> = Vec::with_capacity(order.len());
+    let mut expected = 0u64;
+    for &(_, i) in &order {
+        let path = inputs[i].as_path();
+        let mut source = Source::open(path)?;
+        let start = expected;
+        while let Some(run) = source.next_row(&mut values)? {
+            if run > expected {
+                return Err(missing(expected, run - 1));
+            }
+            if run < expected {
+                return Err(match done.iter().find(|(_, held)| held.contains(&run)) {
+                    Some((other, _)) => format!(
+                        "run {run} appears in both {} and {}",
+                        other.display(),
+                        path.display()
+                    ),
+                    None => format!("run {run} appears twice in {}", path.display()),
+                });
+            }
+            if let Some(total) = total_runs
+                && run >= total
+            {
+                return Err(format!(
+                    "{}: run {run} is beyond the {total} runs of the exploration",
+                    path.display()
+                ));
+            }
+            writer.write_row(run, &values)?;
+            expected = run + 1;
+        }
+        done.push((path, start..expected));
+    }
+    if let Some(total) = total_runs
+        && expected < total
+    {
+        return Err(missing(expected, total - 1));
+    }
+    writer.finish()?;
+    Ok(MergeSummary {
+        format,
+        inputs: inputs.len(),
+        runs: expected,
+        columns: columns.len(),
+    })
+}
+
+fn missing(from: u64, to: u64) -> String {
+    if from == to {
+        format!("run {from} is missing (no input holds it)")
+    } else {
+        format!("runs {from}..{to} are missing (no input holds them)")
+    }
+}
+
+fn check_same_columns(
+    first: &Path,
+    expected: &[String],
+    path: &Path,
+    found: &[String],
+) -> Result<(), String> {
+    if expected == found {
+        return Ok(());
+    }
+    let detail = match expected.iter().zip(found).position(|(a, b)| a != b) {
+        Some(i) => format!(
+            "column {} is `{}` in {} but `{}` in {}",
+            i + 2,
+            found[i],
+            path.display(),
+            expected[i],
+            first.display()
+        ),
+        None => format!(
+            "{} has {} columns but {} has {}",
+            path.display(),
+            found.len() + 1,
+            first.display(),
+            expected.len() + 1
+        ),
+    };
+    Err(format!(
+        "{} and {} have different columns ({detail}): they are not shards of one exploration",
+        first.display(),
+        path.display()
+    ))
+}
+
+fn check_same_meta(
+    first: &Path,
+    expected: &[KeyValue],
+    path: &Path,
+    found: &[KeyValue],
+) -> Result<(), String> {
+    if expected == found {
+        return Ok(());
+    }
+    let value = |kvs: &[KeyValue], key: &str| {
+        kvs.iter()
+            .find(|kv| kv.key == key)
+            .map_or("(none)".to_string(), |kv| {
+                kv.value.clone().unwrap_or_default()
+            })
+    };
+    let keys = expected.iter().chain(found).map(|kv| kv.key.as_str());
+    let detail = keys
+        .filter(|k| value(expected, k) != value(found, k))
+        .map(|k| {
+            format!(
+                "{k} is `{}` in {} but `{}` in {}",
+                value(found, k),
+                path.display(),
+                value(expected, k),
+                first.display()
+            )
+        })
+        .next()
+        .unwrap_or_else(|| "their metadata differ".to_string());
+    Err(format!(
+        "{} and {} come from different explorations ({detail})",
+        first.display(),
+        path.display()
+    ))
+}
+
+/// A whole results file in memory: the value columns (without `run`), the runs, and the
+/// values row-major (`values[row * columns.len() + column]`).
+pub type Table = (Vec<String>, Vec<u64>, Vec<f64>);
+
+/// Reads a whole results file: the value columns (without `run`), the runs, and the values
+/// row-major (`values[row * columns.len() + column]`).
+pub fn read_all(path: &Path) -> Result<Table, String> {
+    let mut source = Source::open(path)?;
+    let columns = source.columns.clone();
+    let mut runs = Vec::new();
+    let mut values = Vec::new();
+    let mut row = vec![0.0; columns.len()];
+    while let Some(run) = source.next_row(&mut row)? {
+        runs.push(run);
+        values.extend_from_slice(&row);
+    }
+    Ok((columns, runs, values))
+}
+
+/// The metadata of a Parquet results file; `None` for CSV, which has none.
+pub fn read_meta(path: &Path) -> Result<Option<Meta>, String> {
+    let source = Source::open(path)?;
+    match source.rows {
+        Rows::Csv { .. } => Ok(None),
+        Rows::Parquet(p) => Meta::from_key_values(&p.key_values, path).map(Some),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(runs: u64) -> Meta {
+        Meta {
+            scenario_hash: "c0ffee".to_string(),
+            seed: 42,
+            runs,
+            design: "sobol".to_string(),
+            model: "territory".to_string(),
+            policy: "sanctions".to_string(),
+        }
+    }
+
+    fn names() -> Vec<String> {
+        ["russia.cost_growth", "territory.outcome", "ceasefire_round"]
+            .map(String::from)
+            .to_vec()
+    }
+
+    /// Deterministic values for run `run`: a uniform-looking number, a small integer, and a
+    /// round that is NaN for one run in five.
+    fn row(run: u64) -> [f64; 3] {
+        let h = run.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (run >> 7);
+        let u = (h >> 11) as f64 / (1u64 << 53) as f64;
+        let round = if run % 5 == 0 {
+            f64::NAN
+        } else {
+            (h % 40) as f64
+        };
+        [u * 3.0 - 1.0, (h % 3) as f64, round]
+    }
+
+    fn ext(format: Format) -> &'static str {
+        match format {
+            Format::Csv => "csv",
+            Format::Parquet => "parquet",
+        }
+    }
+
+    /// Writes runs `runs` of an exploration of `total` runs, in blocks of uneven sizes.
+    fn write(path: &Path, format: Format, total: u64, runs: Range<u64>, row_group_runs: u64) {
+        let mut w = ResultsWriter::create_with(
+            path,
+            format,
+            &names(),
+            meta(total).key_values(row_group_runs),
+            row_group_runs,
+        )
+        .unwrap();
+        let mut run = runs.start;
+        let mut block = 1;
+        while run < runs.end {
+            let n = block.min(runs.end - run);
+            let values: Vec<f64> = (run..run + n).flat_map(row).collect();
+            w.write_block(run, &values).unwrap();
+            run += n;
+            block = block * 3 % 1000 + 1;
+        }
+        w.finish().unwrap();
+    }
+
+    /// Writes `total` runs as one file and as `shards` shards, merges the shards given in a
+    /// shuffled order, and checks that the merged file is the unsharded one, byte for byte.
+    fn merge_matches(format: Format, total: u64, shards: u64, row_group_runs: u64) {
+        let dir = tempfile::tempdir().unwrap();
+        let e = ext(format);
+        let whole = dir.path().join(format!("whole.{e}"));
+        write(&whole, format, total, 0..total, row_group_runs);
+        let mut parts: Vec<PathBuf> = (1..=shards)
+            .map(|k| {
+                let p = dir.path().join(format!("shard{k}.{e}"));
+                write(
+                    &p,
+                    format,
+                    total,
+                    shard_runs(k, shards, total),
+                    row_group_runs,
+                );
+                p
+            })
+            .collect();
+        // A fixed shuffle: reversed, then rotated.
+        parts.reverse();
+        parts.rotate_left(shards as usize / 2);
+        let merged = dir.path().join("merged.tmp");
+        let summary = merge(&parts, &merged).unwrap();
+        assert_eq!(
+            summary,
+            MergeSummary {
+                format,
+                inputs: shards as usize,
+                runs: total,
+                columns: 3
+            }
+        );
+        let (a, b) = (
+            std::fs::read(&whole).unwrap(),
+            std::fs::read(&merged).unwrap(),
+        );
+        assert!(
+            a == b,
+            "{format:?} R={total} N={shards}: merged bytes differ"
+        );
+        let (columns, runs, values) = read_all(&whole).unwrap();
+        assert_eq!(columns, names());
+        assert_eq!(runs, (0..total).collect::<Vec<_>>());
+        for (run, got) in runs.iter().zip(values.chunks_exact(3)) {
+            let want = row(*run);
+            for (g, w) in got.iter().zip(want) {
+                assert!(g.to_bits() == w.to_bits() || (g.is_nan() && w.is_nan()));
+            }
+        }
+    }
+
+    #[test]
+    fn csv_merge_of_shards_is_the_unsharded_file() {
+        for shards in [1, 3, 7] {
+            merge_matches(Format::Csv, 1_000, shards, ROW_GROUP_RUNS);
+        }
+    }
+
+    #[test]
+    fn parquet_merge_of_shards_is_the_unsharded_file() {
+        for shards in [1, 3, 7] {
+            merge_matches(Format::Parquet, 1_000, shards, ROW_GROUP_RUNS);
+        }
+    }
+
+    #[test]
+    fn parquet_merge_with_several_row_groups() {
+        // 200,000 runs: four row groups of the real size, the last one partial.
+        merge_matches(Format::Parquet, 200_000, 7, ROW_GROUP_RUNS);
+    }
+
+    #[test]
+    fn parquet_merge_with_several_row_groups_in_three_shards() {
+        // Shard boundaries fall inside row groups.
+        merge_matches(Format::Parquet, 140_000, 3, ROW_GROUP_RUNS);
+    }
+
+    #[test]
+    fn parquet_merge_with_many_small_row_groups() {
+        merge_matches(Format::Parquet, 20_000, 7, 1_000);
+    }
+
+    #[test]
+    fn csv_merge_of_many_runs() {
+        merge_matches(Format::Csv, 50_000, 7, ROW_GROUP_RUNS);
+    }
+
+    #[test]
+    fn merge_with_empty_shards() {
+        merge_matches(Format::Csv, 3, 7, ROW_GROUP_RUNS);
+        merge_matches(Format::Parquet, 3, 7, ROW_GROUP_RUNS);
+        merge_matches(Format::Parquet, 0, 2, ROW_GROUP_RUNS);
+    }
+
+    #[test]
+    fn parquet_row_groups_follow_absolute_run_indices() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shard.parquet");
+        write(&path, Format::Parquet, 10_000, 2_500..7_200, 1_000);
+        let reader = SerializedFileReader::new(File::open(&path).unwrap()).unwrap();
+        let sizes: Vec<i64> = reader
+            .metadata()
+            .row_groups()
+            .iter()
+            .map(|g| g.num_rows())
+            .collect();
+        assert_eq!(sizes, [500, 1000, 1000, 1000, 1000, 200]);
+    }
+
+    #[test]
+    fn parquet_reads_back_with_the_plain_reader() {
+        use parquet::record::RowAccessor;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.parquet");
+        write(&path, Format::Parquet, 1_000, 0..1_000, ROW_GROUP_RUNS);
+        let reader = SerializedFileReader::new(File::open(&path).unwrap()).unwrap();
+        let file_meta = reader.metadata().file_metadata();
+        assert_eq!(
+            file_meta.created_by(),
+            Some(concat!("detente ", env!("CARGO_PKG_VERSION")))
+        );
+        assert_eq!(file_meta.num_rows(), 1_000);
+        let kv = file_meta.key_value_metadata().unwrap();
+        assert!(kv.contains(&KeyValue::new(KEY_SEED.to_string(), "42".to_string())));
+        assert!(kv.contains(&KeyValue::new(KEY_RUNS.to_string(), "1000".to_string())));
+        let mut n = 0;
+        for (i, r) in reader.get_row_iter(None).unwrap().enumerate() {
+            let r = r.unwrap();
+            assert_eq!(r.get_long(0).unwrap(), i as i64);
+            let want = row(i as u64);
+            for (c, w) in want.iter().enumerate() {
+                let got = r.get_double(c + 1).unwrap();
+                assert!(got.to_bits() == w.to_bits() || (got.is_nan() && w.is_nan()));
+            }
+            n += 1;
+        }
+        assert_eq!(n, 1_000);
+        assert_eq!(read_meta(&path).unwrap(), Some(meta(1_000)));
+    }
+
+    #[test]
+    fn special_values_round_trip() {
+        let specials = [
+            f64::NAN,
+            -f64::NAN,
+            0.0,
+            -0.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::MAX,
+            f64::MIN,
+            1e300,
+            1e-300,
+            0.1,
+            1.0 / 3.0,
+            2.5e-7,
+            1e16,
+            9_999_999_999_999_998.0,
+            1e-5,
+            123_456.789,
+            -1.0,
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let columns = vec!["x".to_string()];
+        for format in [Format::Csv, Format::Parquet] {
+            let path = dir.path().join(format!("s.{}", ext(format)));
+            let mut w = ResultsWriter::create(&path, format, &columns, &meta(20)).unwrap();
+            for (i, v) in specials.iter().enumerate() {
+                w.write_row(i as u64, &[*v]).unwrap();
+            }
+            w.finish().unwrap();
+            let (_, runs, values) = read_all(&path).unwrap();
+            assert_eq!(runs.len(), specials.len());
+            for (got, want) in values.iter().zip(specials) {
+                match format {
+                    // CSV keeps NaN as NaN but not its payload or sign.
+                    Format::Csv if want.is_nan() => assert!(got.is_nan()),
+                    _ => assert_eq!(got.to_bits(), want.to_bits(), "{format:?} {want}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn csv_text_is_plain() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        let columns = ["a", "b,c", "ceasefire_round"].map(String::from);
+        let mut w = ResultsWriter::create(&path, Format::Csv, &columns, &meta(3)).unwrap();
+        w.write_row(0, &[0.5, f64::NAN, 3.0]).unwrap();
+        w.write_row(1, &[1e300, -0.0, f64::NAN]).unwrap();
+        w.write_row(2, &[f64::NEG_INFINITY, 2.5e-7, 1e15]).unwrap();
+        w.finish().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "run,a,\"b,c\",ceasefire_round\n\
+             0,0.5,,3\n\
+             1,1e300,-0,\n\
+             2,-inf,2.5e-7,1000000000000000\n"
+        );
+        assert_eq!(read_meta(&path).unwrap(), None);
+    }
+
+    /// Writes shards `ks` of `n` of `total` runs; returns their paths.
+    fn shards(dir: &Path, format: Format, total: u64, n: u64, ks: &[u64]) -> Vec<PathBuf> {
+        ks.iter()
+            .map(|&k| {
+                let p = dir.join(format!("s{k}.{}", ext(format)));
+                write(&p, format, total, shard_runs(k, n, total), ROW_GROUP_RUNS);
+                p
+            })
+            .collect()
+    }
+
+    #[test]
+    fn gaps_are_refused() {
+        for format in [Format::Csv, Format::Parquet] {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("out");
+            // Shard 3 of 4 (runs 500..749) is missing.
+            let parts = shards(dir.path(), format, 1_000, 4, &[4, 1, 2]);
+            assert_eq!(
+                merge(&parts, &out).unwrap_err(),
+                "runs 500..749 are missing (no input holds them)"
+            );
+            // The first shard is missing.
+            let parts = shards(dir.path(), format, 1_000, 4, &[2, 3, 4]);
+            assert_eq!(
+                merge(&parts, &out).unwrap_err(),
+                "runs 0..249 are missing (no input holds them)"
+            );
+            // The last shard is missing: Parquet knows R, CSV cannot tell.
+            let parts = shards(dir.path(), format, 1_000, 4, &[1, 2, 3]);
+            match format {
+                Format::Parquet => assert_eq!(
+                    merge(&parts, &out).unwrap_err(),
+                    "runs 750..999 are missing (no input holds them)"
+                ),
+                Format::Csv => assert_eq!(merge(&parts, &out).unwrap().runs, 750),
+            }
+            // A single missing run.
+            let a = dir.path().join(format!("a.{}", ext(format)));
+            let b = dir.path().join(format!("b.{}", ext(format)));
+            write(&a, format, 10, 0..4, ROW_GROUP_RUNS);
+            write(&b, format, 10, 5..10, ROW_GROUP_RUNS);
+            assert_eq!(
+                merge(&[b, a], &out).unwrap_err(),
+                "run 4 is missing (no input holds it)"
+            );
+        }
+    }
+
+    #[test]
+    fn overlaps_are_refused() {
+        for format in [Format::Csv, Format::Parquet] {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("out");
+            let e = ext(format);
+            let a = dir.path().join(format!("a.{e}"));
+            let b = dir.path().join(format!("b.{e}"));
+            let c = dir.path().join(format!("c.{e}"));
+            write(&a, format, 1_000, 0..313, ROW_GROUP_RUNS);
+            write(&b, format, 1_000, 312..700, ROW_GROUP_RUNS);
+            write(&c, format, 1_000, 700..1_000, ROW_GROUP_RUNS);
+            let err = merge(&[c.clone(), b.clone(), a.clone()], &out).unwrap_err();
+            assert_eq!(
+                err,
+                format!(
+                    "run 312 appears in both {} and {}",
+                    a.display(),
+                    b.display()
+                )
+            );
+            // The same shard given twice.
+            let err = merge(&[a.clone(), c.clone(), b.clone(), c.clone()], &out).unwrap_err();
+            assert!(err.starts_with("run 312 appears in both"), "{err}");
+            let err = merge(&[b.clone(), c.clone(), c.clone()], &out);
+            assert_eq!(
+                err.unwrap_err(),
+                "runs 0..311 are missing (no input holds them)"
+            );
+        }
+        // A duplicate inside one file (only a hand-made CSV can hold one).
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.csv");
+        std::fs::write(&a, "run,x\n0,1\n1,2\n1,3\n2,4\n").unwrap();
+        assert_eq!(
+            merge(std::slice::from_ref(&a), &dir.path().join("out")).unwrap_err(),
+            format!("run 1 appears twice in {}", a.display())
+        );
+    }
+
+    #[test]
+    fn different_headers_and_metadata_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        for format in [Format::Csv, Format::Parquet] {
+            let e = ext(format);
+            let a = dir.path().join(format!("a.{e}"));
+            let b = dir.path().join(format!("b.{e}"));
+            write(&a, format, 10, 0..5, ROW_GROUP_RUNS);
+            let other =
+                ["russia.cost_growth", "territory.outcome", "ceasefire_day"].map(String::from);
+            let mut w = ResultsWriter::create(&b, format, &other, &meta(10)).unwrap();
+            for run in 5..10 {
+                w.write_row(run, &row(run)).unwrap();
+            }
+            w.finish().unwrap();
+            let err = merge(&[a.clone(), b.clone()], &out).unwrap_err();
+            assert!(
+                err.contains("different columns") && err.contains("column 4 is `ceasefire_day`"),
+                "{err}"
+            );
+            let fewer = ["russia.cost_growth", "territory.outcome"].map(String::from);
+            let mut w = ResultsWriter::create(&b, format, &fewer, &meta(10)).unwrap();
+            w.write_row(5, &[1.0, 2.0]).unwrap();
+            w.finish().unwrap();
+            let err = merge(&[a.clone(), b.clone()], &out).unwrap_err();
+            assert!(err.contains("has 3 columns"), "{err}");
+        }
+        // Parquet shards of another exploration.
+        let a = dir.path().join("a.parquet");
+        let b = dir.path().join("b.parquet");
+        let mut other = meta(10);
+        other.seed = 7;
+        let mut w = ResultsWriter::create(&b, Format::Parquet, &names(), &other).unwrap();
+        for run in 5..10 {
+            w.write_row(run, &row(run)).unwrap();
+        }
+        w.finish().unwrap();
+        let err = merge(&[a, b], &out).unwrap_err();
+        assert!(err.contains("detente.seed is `7`"), "{err}");
+        // Mixed formats.
+        let err = merge(
+            &[dir.path().join("a.csv"), dir.path().join("a.parquet")],
+            &out,
+        )
+        .unwrap_err();
+        assert!(err.contains("merge files of one format"), "{err}");
+    }
+
+    #[test]
+    fn unknown_extensions_are_refused() {
+        assert_eq!(Format::from_path(Path::new("r.csv")), Ok(Format::Csv));
+        assert_eq!(
+            Format::from_path(Path::new("r.PARQUET")),
+            Ok(Format::Parquet)
+        );
+        assert_eq!(
+            Format::from_path(Path::new("r.xlsx")).unwrap_err(),
+            "r.xlsx: unknown results format `.xlsx`; use a file name ending in .csv or .parquet"
+        );
+        assert!(Format::from_path(Path::new("results")).is_err());
+        let err = merge(&[PathBuf::from("a.tsv")], Path::new("out")).unwrap_err();
+        assert!(err.contains("`.tsv`"), "{err}");
+        assert_eq!(
+            merge(&[], Path::new("out")).unwrap_err(),
+            "no files to merge"
+        );
+    }
+
+    #[test]
+    fn writer_refuses_bad_rows_and_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.csv");
+        let mut w = ResultsWriter::create(&path, Format::Csv, &names(), &meta(9)).unwrap();
+        w.write_row(3, &row(3)).unwrap();
+        assert!(
+            w.write_row(3, &row(3))
+                .unwrap_err()
+                .contains("increasing order")
+        );
+        assert!(
+            w.write_row(4, &[1.0])
+                .unwrap_err()
+                .contains("1 values for 3 columns")
+        );
+        let bad = ["x", "run"].map(String::from);
+        assert!(ResultsWriter::create(&path, Format::Csv, &bad, &meta(9)).is_err());
+        let bad = ["x", "x"].map(String::from);
+        assert!(ResultsWriter::create(&path, Format::Parquet, &bad, &meta(9)).is_err());
+    }
+
+    #[test]
+    fn shard_slices_cover_the_runs() {
+        assert_eq!(shard_runs(1, 3, 1_000), 0..333);
+        assert_eq!(shard_runs(2, 3, 1_000), 333..666);
+        assert_eq!(shard_runs(3, 3, 1_000), 666..1_000);
+        assert_eq!(shard_runs(1, 7, 3), 0..0);
+        assert_eq!(shard_runs(7, 7, 3), 2..3);
+        assert_eq!(shard_runs(2, 2, u64::MAX), u64::MAX / 2..u64::MAX);
+    }
+
+    /// Throughput of the writers: `cargo test -p detente-cli --release -- --ignored
+    /// write_speed` and time it (1,000,000 rows of 10 columns per format).
+    #[test]
+    #[ignore]
+    fn write_speed_csv() {
+        write_speed(Format::Csv);
+    }
+
+    #[test]
+    #[ignore]
+    fn write_speed_parquet() {
+        write_speed(Format::Parquet);
+    }
+
+    fn write_speed(format: Format) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("speed.{}", ext(format)));
+        let columns: Vec<String> = (0..10).map(|i| format!("c{i}")).collect();
+        let runs = 1_000_000;
+        let mut w = ResultsWriter::create(&path, format, &columns, &meta(runs)).unwrap();
+        let mut values = [0.0; 10];
+        for run in 0..runs {
+            for (i, v) in values.iter_mut().enumerate() {
+                let r = row(run * 10 + i as u64);
+                *v = r[0] + r[1];
+            }
+            w.write_row(run, &values).unwrap();
+        }
+        w.finish().unwrap();
+    }
+}

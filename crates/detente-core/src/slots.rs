@@ -1,0 +1,321 @@
+//! Every number of a scenario that may be written as a distribution, with a name, the range
+//! the validator allows it, and a way to set it: what exploration samples.
+//!
+//! The ranges repeat the validator's (`validate.rs`, `validate/war.rs`); a test samples every
+//! slot of a scenario at the ends of its range and checks that the validator accepts the
+//! result, so the two cannot drift apart unnoticed.
+
+use crate::param::{Dist, Param};
+use crate::scenario::{Scenario, SideField, Target};
+
+/// Where a number lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// An issue or actor field, or a war parameter a shock can also set.
+    Field(Target),
+    /// The value of the scenario's shock with this index.
+    Shock(usize),
+    /// A war parameter shocks cannot set.
+    War(WarParam),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WarParam {
+    Decisiveness,
+    Discount,
+    WinBelief { side: usize },
+    BeliefStrength { side: usize },
+    LeaderPenalty { side: usize },
+    LeaderThreshold { side: usize },
+    Rearm { side: usize },
+    Noise { channel: usize },
+    Weight { channel: usize },
+    Price { channel: usize },
+    Acceptance { channel: usize },
+    GuaranteeShare,
+    GuaranteeCost,
+    BaselineHazard,
+    Sensitivity,
+}
+
+/// An uncertain number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Uncertain {
+    /// A name that is also a column name: `us.support`, `russia.position.territory`,
+    /// `war.discount`, `shock.2.us.support` (the third shock, counted from 0).
+    pub name: String,
+    pub dist: Dist,
+    /// The range the field allows; samples are kept inside it (a normal on a salience is
+    /// truncated to 0..1).
+    pub lo: f64,
+    pub hi: f64,
+    /// Whether `lo` itself is excluded (capability > 0).
+    pub lo_open: bool,
+    pub slot: Slot,
+}
+
+impl Scenario {
+    /// Every number written as a distribution, in file order: issues, actors, the war, shocks.
+    pub fn uncertain_slots(&self) -> Vec<Uncertain> {
+        let mut out = Vec::new();
+        let mut push = |name: String, p: &Param, (lo, hi, lo_open): (f64, f64, bool), slot| {
+            if let Param::Dist(d) = p {
+                out.push(Uncertain {
+                    name,
+                    dist: *d,
+                    lo,
+                    hi,
+                    lo_open,
+                    slot,
+                });
+            }
+        };
+        for (k, issue) in self.issues.iter().enumerate() {
+            if let Some(sq) = &issue.status_quo {
+                let t = Target::StatusQuo { issue: k };
+                push(self.target_path(t), sq, self.bounds(t), Slot::Field(t));
+            }
+        }
+        for (a, actor) in self.actors.iter().enumerate() {
+            let t = Target::Capability { actor: a };
+            push(
+                self.target_path(t),
+                &actor.capability,
+                self.bounds(t),
+                Slot::Field(t),
+            );
+            for (k, s) in actor.stances.iter().enumerate() {
+                if let Some(s) = s {
+                    let t = Target::Position { actor: a, issue: k };
+                    push(
+                        self.target_path(t),
+                        &s.position,
+                        self.bounds(t),
+                        Slot::Field(t),
+                    );
+                    let t = Target::Salience { actor: a, issue: k };
+                    push(
+                        self.target_path(t),
+                        &s.salience,
+                        self.bounds(t),
+                        Slot::Field(t),
+                    );
+                }
+            }
+            if let Some(r) = &actor.risk {
+                let t = Target::Risk { actor: a };
+                push(self.target_path(t), r, self.bounds(t), Slot::Field(t));
+            }
+        }
+        if let Some(w) = &self.war {
+            let war = |p: WarParam| Slot::War(p);
+            let (pos, pos_or_zero, share) = (
+                (0.0, f64::INFINITY, true),
+                (0.0, f64::INFINITY, false),
+                (0.0, 1.0, false),
+            );
+            push(
+                "war.decisiveness".into(),
+                &w.decisiveness,
+                pos,
+                war(WarParam::Decisiveness),
+            );
+            push(
+                "war.discount".into(),
+                &w.discount,
+                (0.0, 1.0, true),
+                war(WarParam::Discount),
+            );
+            for (side, s) in w.sides.iter().enumerate() {
+                let id = &self.actors[w.belligerents[side]].id;
+                for field in [
+                    SideField::Commitment,
+                    SideField::Cost,
+                    SideField::CostGrowth,
+                    SideField::Sanctions,
+                ] {
+                    let t = Target::Side { side, field };
+                    let p = match field {
+                        SideField::Commitment => &s.commitment,
+                        SideField::Cost => &s.cost,
+                        SideField::CostGrowth => &s.cost_growth,
+                        SideField::Sanctions => &s.sanctions,
+                    };
+                    push(self.target_path(t), p, self.bounds(t), Slot::Field(t));
+                }
+                if let Some(b) = &s.win_belief {
+                    push(
+                        format!("{id}.win_belief"),
+                        b,
+                        (0.001, 0.999, false),
+                        war(WarParam::WinBelief { side }),
+                    );
+                }
+                push(
+                    format!("{id}.belief_strength"),
+                    &s.belief_strength,
+                    pos,
+                    war(WarParam::BeliefStrength { side }),
+                );
+                push(
+                    format!("{id}.leader_penalty"),
+                    &s.leader_penalty,
+                    pos_or_zero,
+                    war(WarParam::LeaderPenalty { side }),
+                );
+                push(
+                    format!("{id}.leader_threshold"),
+                    &s.leader_threshold,
+                    share,
+                    war(WarParam::LeaderThreshold { side }),
+                );
+                push(
+                    format!("{id}.rearm"),
+                    &s.rearm,
+                    share,
+                    war(WarParam::Rearm { side }),
+                );
+            }
+            for (k, s) in w.supports.iter().enumerate() {
+                let t = Target::Support { support: k };
+                push(
+                    self.target_path(t),
+                    &s.share,
+                    self.bounds(t),
+                    Slot::Field(t),
+                );
+            }
+            for (channel, c) in w.channels.iter().enumerate() {
+                push(
+                    format!("{}.noise", c.id),
+                    &c.noise,
+                    pos,
+                    war(WarParam::Noise { channel }),
+                );
+                push(
+                    format!("{}.weight", c.id),
+                    &c.weight,
+                    pos_or_zero,
+                    war(WarParam::Weight { channel }),
+                );
+                if let Some((issue, p)) = &c.price {
+                    let width = self.issues[*issue].scale.width();
+                    push(
+                        format!("{}.price", c.id),
+                        p,
+                        (0.0, width, false),
+                        war(WarParam::Price { channel }),
+                    );
+                }
+                push(
+                    format!("{}.acceptance", c.id),
+                    &c.acceptance,
+                    share,
+                    war(WarParam::Acceptance { channel }),
+                );
+            }
+            if let Some(p) = &w.terms.guarantee_share {
+                push(
+                    "war.terms.guarantee_share".into(),
+                    p,
+                    share,
+                    war(WarParam::GuaranteeShare),
+                );
+            }
+            if let Some(p) = &w.terms.guarantee_cost {
+                push(
+                    "war.terms.guarantee_cost".into(),
+                    p,
+                    pos_or_zero,
+                    war(WarParam::GuaranteeCost),
+                );
+            }
+            push(
+                "war.after.baseline_hazard".into(),
+                &w.after.baseline_hazard,
+                share,
+                war(WarParam::BaselineHazard),
+            );
+            push(
+                "war.after.sensitivity".into(),
+                &w.after.sensitivity,
+                pos_or_zero,
+                war(WarParam::Sensitivity),
+            );
+        }
+        for (k, s) in self.shocks.iter().enumerate() {
+            push(
+                format!("shock.{k}.{}", self.target_path(s.target)),
+                &s.to,
+                self.bounds(s.target),
+                Slot::Shock(k),
+            );
+        }
+        out
+    }
+
+    /// The range a target's value must lie in, as the validator checks it: `(lo, hi, lo_open)`.
+    pub fn bounds(&self, t: Target) -> (f64, f64, bool) {
+        match t {
+            Target::Capability { .. } => (0.0, f64::INFINITY, true),
+            Target::Risk { .. } => (-1.0, 1.0, false),
+            Target::Position { issue, .. } | Target::StatusQuo { issue } => {
+                let s = self.issues[issue].scale;
+                (s.lo, s.hi, false)
+            }
+            Target::Salience { .. } | Target::Support { .. } => (0.0, 1.0, false),
+            Target::Side { field, .. } => match field {
+                SideField::Cost | SideField::Sanctions => (0.0, f64::INFINITY, false),
+                SideField::CostGrowth => (0.0, f64::INFINITY, true),
+                SideField::Commitment => (0.0, 1.0, true),
+            },
+            Target::ChannelOpen { .. } | Target::Forum { .. } => (0.0, 1.0, false),
+        }
+    }
+
+    /// Sets the number at `slot` to `value`.
+    pub fn set_slot(&mut self, slot: Slot, value: f64) {
+        let v = Param::Fixed(value);
+        match slot {
+            Slot::Field(t) => self.set(t, v),
+            Slot::Shock(k) => self.shocks[k].to = v,
+            Slot::War(p) => {
+                let Some(w) = &mut self.war else { return };
+                match p {
+                    WarParam::Decisiveness => w.decisiveness = v,
+                    WarParam::Discount => w.discount = v,
+                    WarParam::WinBelief { side } => w.sides[side].win_belief = Some(v),
+                    WarParam::BeliefStrength { side } => w.sides[side].belief_strength = v,
+                    WarParam::LeaderPenalty { side } => w.sides[side].leader_penalty = v,
+                    WarParam::LeaderThreshold { side } => w.sides[side].leader_threshold = v,
+                    WarParam::Rearm { side } => w.sides[side].rearm = v,
+                    WarParam::Noise { channel } => w.channels[channel].noise = v,
+                    WarParam::Weight { channel } => w.channels[channel].weight = v,
+                    WarParam::Price { channel } => {
+                        if let Some(p) = &mut w.channels[channel].price {
+                            p.1 = v;
+                        }
+                    }
+                    WarParam::Acceptance { channel } => w.channels[channel].acceptance = v,
+                    WarParam::GuaranteeShare => w.terms.guarantee_share = Some(v),
+                    WarParam::GuaranteeCost => w.terms.guarantee_cost = Some(v),
+                    WarParam::BaselineHazard => w.after.baseline_hazard = v,
+                    WarParam::Sensitivity => w.after.sensitivity = v,
+                }
+            }
+        }
+    }
+}
+
+impl Uncertain {
+    /// Keeps a sampled value inside the field's range.
+    pub fn clamp(&self, x: f64) -> f64 {
+        let x = x.clamp(self.lo, self.hi);
+        if self.lo_open && x <= self.lo {
+            // Open bounds are all at 0 (capability, growth, decisiveness > 0).
+            f64::MIN_POSITIVE.max(self.lo)
+        } else {
+            x
+        }
+    }
+}

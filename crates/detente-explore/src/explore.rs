@@ -1,0 +1,258 @@
+//! Monte Carlo over a scenario: one model run per sampled future, one row per run.
+//!
+//! A row holds the run's sampled inputs and its outputs. Rows are computed in parallel in
+//! blocks and handed back in run order, so a caller can stream them to a file and summarise
+//! them as they come, in memory that does not grow with the number of runs.
+
+use std::ops::Range;
+
+use detente_core::Scenario;
+use detente_core::model::war::Ending;
+use detente_core::model::{Model, ModelError, RunOptions, RunResult};
+use detente_core::slots::Uncertain;
+use rayon::prelude::*;
+
+use crate::sample::{Design, Sampler, run_seed};
+
+/// Rounds within which a ceasefire counts as "early" in the summary events.
+pub const EARLY_ROUNDS: [u32; 2] = [12, 24];
+
+/// Everything needed to compute any run of a sweep.
+pub struct Plan<'a> {
+    /// The scenario as the chosen policy makes it, before sampling.
+    pub scenario: Scenario,
+    pub model: &'a dyn Model,
+    pub sampler: Sampler,
+    pub outputs: Vec<String>,
+}
+
+/// A run that failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunFailure {
+    pub run: u64,
+    pub error: ModelError,
+}
+
+impl<'a> Plan<'a> {
+    pub fn new(
+        scenario: Scenario,
+        model: &'a dyn Model,
+        design: Design,
+        seed: u64,
+        runs: u64,
+    ) -> Plan<'a> {
+        let inputs = scenario.uncertain_slots();
+        let outputs = output_columns(&scenario, model);
+        Plan {
+            sampler: Sampler::new(inputs, design, seed, runs),
+            scenario,
+            model,
+            outputs,
+        }
+    }
+
+    pub fn inputs(&self) -> &[Uncertain] {
+        &self.sampler.inputs
+    }
+
+    /// Input names, then output names.
+    pub fn columns(&self) -> Vec<String> {
+        self.inputs()
+            .iter()
+            .map(|u| u.name.clone())
+            .chain(self.outputs.iter().cloned())
+            .collect()
+    }
+
+    /// The scenario of run `run` with its sampled values, and the values.
+    pub fn scenario_of(&self, run: u64) -> (Scenario, Vec<f64>) {
+        let mut values = vec![0.0; self.inputs().len()];
+        self.sampler.values(run, &mut values);
+        (self.with_values(&values), values)
+    }
+
+    /// The scenario with the given input values.
+    pub fn with_values(&self, values: &[f64]) -> Scenario {
+        let mut sc = self.scenario.clone();
+        for (u, &v) in self.inputs().iter().zip(values) {
+            sc.set_slot(u.slot, v);
+        }
+        sc.at_start()
+    }
+
+    /// Runs the model on `sc` with run `run`'s seed and returns the outputs.
+    pub fn evaluate(&self, sc: &Scenario, run: u64) -> Result<Vec<f64>, RunFailure> {
+        let opts = RunOptions {
+            seed: run_seed(self.sampler.seed, run),
+        };
+        let r = self
+            .model
+            .run(sc, &opts)
+            .map_err(|error| RunFailure { run, error })?;
+        let mut out = Vec::with_capacity(self.outputs.len());
+        outputs(sc, &r, &mut out);
+        Ok(out)
+    }
+
+    /// One run's row: inputs then outputs.
+    pub fn row(&self, run: u64) -> Result<Vec<f64>, RunFailure> {
+        let (sc, mut values) = self.scenario_of(run);
+        values.extend(self.evaluate(&sc, run)?);
+        Ok(values)
+    }
+
+    /// The rows of `runs`, in order, computed on the current rayon pool.
+    pub fn rows(&self, runs: Range<u64>) -> Result<Vec<Vec<f64>>, RunFailure> {
+        runs.into_par_iter().map(|r| self.row(r)).collect()
+    }
+}
+
+/// The output columns a model gives on a scenario: the outcome per issue, and for the war model
+/// the ending, the ceasefire's timing and share, and the risk of renewed war.
+pub fn output_columns(sc: &Scenario, model: &dyn Model) -> Vec<String> {
+    let mut c: Vec<String> = sc
+        .issues
+        .iter()
+        .map(|i| format!("{}.outcome", i.id))
+        .collect();
+    if model.info().name == "war" {
+        if let Some(w) = &sc.war {
+            c.push("ceasefire".into());
+            c.push(ceasefire_time_column(sc));
+            c.push("ceasefire_share".into());
+            for side in 0..2 {
+                c.push(format!("victory.{}", sc.actors[w.belligerents[side]].id));
+            }
+            c.push("ongoing".into());
+            for h in [12, 24, 60] {
+                c.push(format!("renewed_{h}"));
+            }
+        }
+    }
+    c
+}
+
+/// `ceasefire_month` when the scenario counts in months, else `ceasefire_round`.
+pub fn ceasefire_time_column(sc: &Scenario) -> String {
+    let unit = sc
+        .meta
+        .time_unit
+        .as_deref()
+        .map(|u| u.trim().to_lowercase())
+        .filter(|u| !u.is_empty() && u.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or_else(|| "round".into());
+    format!("ceasefire_{unit}")
+}
+
+/// Appends a run's outputs in the order of [`output_columns`]; NaN where there is no value.
+pub fn outputs(sc: &Scenario, r: &RunResult, out: &mut Vec<f64>) {
+    out.extend(r.outcomes.iter().map(|o| o.unwrap_or(f64::NAN)));
+    if let (Some(w), Some(_)) = (&r.war, &sc.war) {
+        let bit = |b: bool| if b { 1.0 } else { 0.0 };
+        match w.ending {
+            Ending::Ceasefire { round, share } => {
+                out.extend([1.0, round as f64, share, 0.0, 0.0, 0.0]);
+            }
+            Ending::Victory { side, .. } => {
+                out.extend([0.0, f64::NAN, f64::NAN, bit(side == 0), bit(side == 1), 0.0]);
+            }
+            Ending::Ongoing => out.extend([0.0, f64::NAN, f64::NAN, 0.0, 0.0, 1.0]),
+        }
+        out.extend(w.renewal.iter().map(|p| p.unwrap_or(f64::NAN)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use detente_core::model::by_name;
+    use detente_core::parse_toml;
+
+    fn ceasefire() -> Scenario {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../scenarios/ukraine-ceasefire-2026.toml");
+        parse_toml(&std::fs::read_to_string(p).unwrap()).unwrap()
+    }
+
+    fn rows_with_threads(plan: &Plan, threads: usize, runs: Range<u64>) -> Vec<Vec<f64>> {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| plan.rows(runs).unwrap())
+    }
+
+    fn bits(rows: &[Vec<f64>]) -> Vec<Vec<u64>> {
+        rows.iter()
+            .map(|r| r.iter().map(|x| x.to_bits()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn rows_do_not_depend_on_threads_or_on_which_runs_are_computed() {
+        let sc = ceasefire();
+        let m = by_name("war").unwrap();
+        for design in [Design::MonteCarlo, Design::LatinHypercube] {
+            let plan = Plan::new(sc.clone(), m, design, 9, 200);
+            let one = rows_with_threads(&plan, 1, 0..200);
+            let two = rows_with_threads(&plan, 2, 0..200);
+            assert_eq!(bits(&one), bits(&two));
+            // A slice computed alone gives the same rows.
+            assert_eq!(
+                bits(&rows_with_threads(&plan, 2, 50..90)),
+                bits(&one[50..90])
+            );
+        }
+    }
+
+    #[test]
+    fn a_row_is_the_sampled_inputs_then_the_model_outputs() {
+        let sc = ceasefire();
+        let plan = Plan::new(
+            sc.clone(),
+            by_name("war").unwrap(),
+            Design::MonteCarlo,
+            1,
+            10,
+        );
+        let cols = plan.columns();
+        let row = plan.row(3).unwrap();
+        assert_eq!(row.len(), cols.len());
+        // Every sampled input lies in its distribution's range and sets the scenario.
+        let (run_sc, values) = plan.scenario_of(3);
+        for (u, v) in plan.inputs().iter().zip(&values) {
+            let (lo, hi) = match u.dist {
+                detente_core::Dist::Triangular { lo, hi, .. } => (lo, hi),
+                other => panic!("unexpected {other:?}"),
+            };
+            assert!(lo <= *v && *v <= hi, "{} = {v}", u.name);
+        }
+        assert!(
+            run_sc.uncertain_slots().is_empty(),
+            "every uncertain number is set"
+        );
+        // The outputs are the model's on that scenario with the run's seed.
+        let direct = plan.evaluate(&run_sc, 3).unwrap();
+        assert_eq!(bits(&[row[values.len()..].to_vec()]), bits(&[direct]));
+        let c = cols.iter().position(|c| c == "ceasefire").unwrap();
+        assert!(row[c] == 0.0 || row[c] == 1.0);
+    }
+
+    #[test]
+    fn a_sampled_scenario_is_valid() {
+        // Every slot at the ends of its range: the scenario written back to TOML must pass the
+        // validator, so the ranges in `slots.rs` agree with `validate.rs`.
+        let sc = ceasefire();
+        for u in sc.uncertain_slots() {
+            for x in [u.lo, u.hi] {
+                if !x.is_finite() {
+                    continue;
+                }
+                let mut s = sc.clone();
+                s.set_slot(u.slot, u.clamp(x));
+                let text = detente_core::emit::to_toml(&s, &[]);
+                assert!(parse_toml(&text).is_ok(), "{} = {x} is refused", u.name);
+            }
+        }
+    }
+}
