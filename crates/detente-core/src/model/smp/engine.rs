@@ -680,10 +680,12 @@ pub fn turn(
             own(from_i, &mut queues);
             continue;
         }
-        // j's view. KTAB passes j's estimate of i's expected *gain* where its comment says
-        // "probability" (`get<1>` of probEduChlg); kept, so that results match KTAB's.
+        // j's view of i's chance. KTAB passes j's estimate of i's expected *gain* here
+        // (`get<1>` of probEduChlg) where its comment says "probability"; a gain can be
+        // negative and push the bargain outside both positions, even off the scale, so detente
+        // uses the probability (docs/models/smp.md).
         let rj = a.perspective(j);
-        let (_, pji) = challenge(actors, opts, |x, y| a.util(&rj, x, y), i, i, j, &s);
+        let (pji, _) = challenge(actors, opts, |x, y| a.util(&rj, x, y), i, i, j, &s);
         let (ji, jj) = interpolate(
             actors,
             opts.interpolation,
@@ -711,9 +713,11 @@ pub fn turn(
                 bargains.push(from_j);
             }
             BargainModel::PwComp => {
-                // KTAB weighs both by the initiator's capability (`brgnJIJ->actInit->sCap`).
+                // Each side's interpolation weighs by its author's capability x salience (KTAB
+                // takes the initiator's capability for both, `brgnJIJ->actInit->sCap`, against
+                // its own comment; docs/models/smp.md).
                 let wi = actors.capability[i] * s[i];
-                let wj = actors.capability[i] * s[j];
+                let wj = actors.capability[j] * s[j];
                 let mix = |x: &[f64], y: &[f64]| -> Vec<f64> {
                     x.iter()
                         .zip(y)
