@@ -1141,7 +1141,7 @@ pub fn compare(a: cli::CompareArgs) -> Result<(), Fail> {
                                             .unwrap_or_else(|| sampled.clone()),
                                         None => sampled.clone(),
                                     }
-                                    .at_start();
+                                    .into_start();
                                     plan.evaluate(&sc, run)
                                 })
                                 .collect::<Result<Vec<_>, _>>()

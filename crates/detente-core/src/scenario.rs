@@ -738,13 +738,19 @@ impl Scenario {
 
     /// The scenario's own `at = 0` shocks applied; later shocks kept.
     pub fn at_start(&self) -> Scenario {
-        let mut out = self.clone();
-        let (now, later): (Vec<_>, Vec<_>) = out.shocks.drain(..).partition(|s| s.at == 0);
-        for s in now {
-            out.set(s.target, s.to);
+        self.clone().into_start()
+    }
+
+    /// [`Scenario::at_start`] without a copy.
+    pub fn into_start(mut self) -> Scenario {
+        if self.shocks.iter().any(|s| s.at == 0) {
+            let (now, later): (Vec<_>, Vec<_>) = self.shocks.drain(..).partition(|s| s.at == 0);
+            for s in now {
+                self.set(s.target, s.to);
+            }
+            self.shocks = later;
         }
-        out.shocks = later;
-        out
+        self
     }
 }
 

@@ -77,7 +77,7 @@ impl<'a> Plan<'a> {
         for (u, &v) in self.inputs().iter().zip(values) {
             sc.set_slot(u.slot, v);
         }
-        sc.at_start()
+        sc.into_start()
     }
 
     /// Runs the model on `sc` with run `run`'s seed and returns the outputs.

@@ -71,13 +71,17 @@ impl Column {
         self.m2 += d * (x - self.mean);
         self.min = self.min.min(x);
         self.max = self.max.max(x);
-        self.sketch.add(x);
-        if let Some(v) = &mut self.exact {
-            if v.len() < EXACT_LIMIT {
-                v.push(x);
-            } else {
+        match &mut self.exact {
+            Some(v) if v.len() < EXACT_LIMIT => v.push(x),
+            Some(v) => {
+                // From now on the sketch holds the column; it starts with what was kept.
+                for &y in v.iter() {
+                    self.sketch.add(y);
+                }
+                self.sketch.add(x);
                 self.exact = None;
             }
+            None => self.sketch.add(x),
         }
     }
 
