@@ -9,11 +9,8 @@
 //! reproduces, is in `docs/models/eum.md`.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
-use super::{
-    Model, ModelError, ModelInfo, Move, Round, RoundIssue, RunOptions, RunResult, weighted_median,
-};
+use super::{Model, ModelError, ModelInfo, Move, Round, RoundIssue, RunOptions, RunResult};
 use crate::scenario::{EumOptions, Scale, Scenario, Shock, Stop, Target};
 
 pub struct Eum;
@@ -53,35 +50,93 @@ struct Utilities {
 /// every utility in -2..2. With `drift` false, U_b and U_w are left at 0: at Q = 1 they carry no
 /// weight, and the powers are what the model spends its time on.
 fn utilities(d: f64, d_mu: f64, r: f64, drift: bool) -> Utilities {
-    // The clamp only absorbs rounding: a negative base would make a fractional power NaN.
-    let u = |z: f64| 2.0 - 4.0 * power(z.clamp(0.0, 1.0), r);
+    utilities_given(d, d_mu, r, drift, utility(0.5, r))
+}
+
+/// `utilities` with U_sq, which depends on the exponent alone, computed once by the caller.
+fn utilities_given(d: f64, d_mu: f64, r: f64, drift: bool, status_quo: f64) -> Utilities {
     let (better, worse) = if drift {
         let shift = 0.25 * (d_mu + d);
-        (u(0.5 - shift), u(0.5 + shift))
+        (utility(0.5 - shift, r), utility(0.5 + shift, r))
     } else {
         (0.0, 0.0)
     };
     Utilities {
-        success: u(0.5 - 0.5 * d),
-        failure: u(0.5 + 0.5 * d),
+        success: utility(0.5 - 0.5 * d, r),
+        failure: utility(0.5 + 0.5 * d, r),
         better,
         worse,
-        status_quo: u(0.5),
+        status_quo,
     }
 }
 
-/// z^r, skipping `powf` for the risk-neutral exponent with which exposure is measured every round.
+/// 2 - 4 z^r, the form of eqs. (5)-(9).
+fn utility(z: f64, r: f64) -> f64 {
+    // The clamp only absorbs rounding: a negative base would make a fractional power NaN.
+    2.0 - 4.0 * power(z.clamp(0.0, 1.0), r)
+}
+
+/// z^r, skipping `powf` where it is exact without it: the risk-neutral exponent with which
+/// exposure is measured every round, and the ends of the unit interval (the positions at the
+/// ends of the scale, and the voter's own position), which are common.
 fn power(z: f64, r: f64) -> f64 {
-    if r == 1.0 { z } else { z.powf(r) }
+    if r == 1.0 || z == 1.0 {
+        z
+    } else if z.to_bits() == 0 && r > 0.0 {
+        // +0 only: (-0)^r is -0 for odd integer r.
+        0.0
+    } else {
+        z.powf(r)
+    }
+}
+
+/// Whether a challenger surely expects nothing from a challenge (and so makes no offer), told
+/// without the powers of eqs. (5)-(9), which most challenges then need not compute. At Q = 1,
+/// eq. (4) is (1 - f) U_s + f U_f - U_sq, with f = s_j (1 - P) the chance that the target resists
+/// and wins; that is 4 (1/2)^r (1 - h(r)) with h(r) = (1 - f) (1 - d)^r + f (1 + d)^r. h is
+/// convex in r with h(0) = 1 (at d = 1, h = f 2^r rises), so once h >= 1 at some r0 it stays at
+/// least h(r0) for every r >= r0: h(1) = 1 + d (2f - 1), and h(1/2) takes only square roots. As
+/// r <= 2, a margin of 1e-9 on h puts eq. (4) at most -1e-9, far beyond its rounding errors
+/// (~1e-15): the shortcut never decides differently from the computation it spares.
+fn surely_no_gain(d: f64, f: f64, r: f64) -> bool {
+    const MARGIN: f64 = 1e-9;
+    (r >= 1.0 && d * (2.0 * f - 1.0) >= MARGIN)
+        || (r >= 0.5 && (1.0 - f) * (1.0 - d).sqrt() + f * (1.0 + d).sqrt() >= 1.0 + MARGIN)
 }
 
 /// Eq. (4): what i expects from challenging j. `p` is i's probability of prevailing, `s_j` the
 /// chance that j resists (its salience), `t` the chance that, unchallenged, things get better
 /// for i.
+#[cfg(test)]
 fn expected_utility(p: f64, s_j: f64, u: &Utilities, q: f64, t: f64) -> f64 {
-    s_j * (p * u.success + (1.0 - p) * u.failure) + (1.0 - s_j) * u.success
-        - q * u.status_quo
-        - (1.0 - q) * (t * u.better + (1.0 - t) * u.worse)
+    Challenge::new(p, u, q, t).expected_utility(s_j)
+}
+
+/// Eq. (4) with everything but the target's salience filled in: the rest depends only on the
+/// two positions and the viewer's exponent, so challenges between the same two positions share
+/// it.
+#[derive(Debug, Clone, Copy)]
+struct Challenge {
+    contest: f64,
+    success: f64,
+    status_quo: f64,
+    drift: f64,
+}
+
+impl Challenge {
+    fn new(p: f64, u: &Utilities, q: f64, t: f64) -> Challenge {
+        Challenge {
+            contest: p * u.success + (1.0 - p) * u.failure,
+            success: u.success,
+            status_quo: q * u.status_quo,
+            drift: (1.0 - q) * (t * u.better + (1.0 - t) * u.worse),
+        }
+    }
+
+    /// Eq. (4) against a target of salience `s_j`, term by term in the order of the formula.
+    fn expected_utility(&self, s_j: f64) -> f64 {
+        s_j * self.contest + (1.0 - s_j) * self.success - self.status_quo - self.drift
+    }
 }
 
 /// T of eq. (4), as i sees it: unchallenged, j drifts towards the median `mu`; that helps i when
@@ -102,81 +157,213 @@ fn risk_exponent(attitude: f64) -> f64 {
 
 /// Eq. (10): each actor's risk attitude from its exposure, the sum of what the others expect
 /// from challenging it: the most exposed is the most risk acceptant (1), the least exposed the
-/// most averse (-1). All 0 when everyone is equally exposed.
-fn risk_attitudes(exposure: &[f64]) -> Vec<f64> {
-    let max = exposure.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let min = exposure.iter().copied().fold(f64::INFINITY, f64::min);
+/// most averse (-1). All 0 when everyone is equally exposed. In place: exposures in, attitudes
+/// out.
+fn risk_attitudes_in_place(v: &mut [f64]) {
+    let max = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let min = v.iter().copied().fold(f64::INFINITY, f64::min);
     let spread = max - min;
-    exposure
-        .iter()
-        .map(|&e| {
-            if spread > 0.0 && spread.is_finite() {
-                ((2.0 * e - max - min) / spread).clamp(-1.0, 1.0)
-            } else {
-                0.0
+    for e in v {
+        *e = if spread > 0.0 && spread.is_finite() {
+            ((2.0 * *e - max - min) / spread).clamp(-1.0, 1.0)
+        } else {
+            0.0
+        };
+    }
+}
+
+#[cfg(test)]
+fn risk_attitudes(exposure: &[f64]) -> Vec<f64> {
+    let mut v = exposure.to_vec();
+    risk_attitudes_in_place(&mut v);
+    v
+}
+
+/// The distinct positions of a round and which one each player holds. Apart from saliences and
+/// weights, eqs. (3)-(9) see the players only through their positions, and players often share
+/// one (a conflict or a capitulation moves the receiver onto its challenger's position), so the
+/// powers, probabilities and utilities are computed once per position, not once per player.
+/// Positions are told apart by their bits, as `total_cmp` (and so `drift_helps`) tells them apart.
+#[derive(Debug, Default)]
+struct Positions {
+    /// The distinct positions, in `total_cmp` order.
+    at: Vec<f64>,
+    /// The players by position, in id order at each: those at `at[a]` are
+    /// `members[start[a]..start[a + 1]]`.
+    members: Vec<usize>,
+    start: Vec<usize>,
+    /// Each player's, as an index into `at`.
+    of: Vec<usize>,
+    /// The shares |x_a - x_b| / R, `d[a * m + b]` for m positions.
+    d: Vec<f64>,
+    /// Whether two positions are equal, so that there is no contest between them (only 0.0 and
+    /// -0.0 are equal and yet two positions here).
+    same: Vec<bool>,
+}
+
+impl Positions {
+    fn update(&mut self, x: &[f64], unit: Unit) {
+        let n = x.len();
+        self.members.clear();
+        self.members.extend(0..n);
+        self.members.sort_by(|&i, &j| x[i].total_cmp(&x[j]));
+        self.at.clear();
+        self.start.clear();
+        self.of.clear();
+        self.of.resize(n, 0);
+        for (k, &i) in self.members.iter().enumerate() {
+            if self.at.last().is_none_or(|a| a.to_bits() != x[i].to_bits()) {
+                self.at.push(x[i]);
+                self.start.push(k);
             }
-        })
-        .collect()
+            self.of[i] = self.at.len() - 1;
+        }
+        self.start.push(n);
+        let m = self.at.len();
+        self.d.clear();
+        self.d.resize(m * m, 0.0);
+        self.same.clear();
+        self.same.resize(m * m, false);
+        // Both are symmetric, to the bit.
+        for (a, &x) in self.at.iter().enumerate() {
+            for (b, &y) in self.at.iter().enumerate().skip(a) {
+                (self.d[a * m + b], self.same[a * m + b]) = (unit.share(x, y), x == y);
+                (self.d[b * m + a], self.same[b * m + a]) = (self.d[a * m + b], x == y);
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    /// The players at `at[a]`.
+    fn members(&self, a: usize) -> &[usize] {
+        &self.members[self.start[a]..self.start[a + 1]]
+    }
+}
+
+/// Scratch space of `probabilities_into`.
+#[derive(Debug, Default)]
+struct Scratch {
+    g: Vec<f64>,
+    sorted: Vec<(f64, usize)>,
+    first: Vec<usize>,
+    pairs: Vec<f64>,
 }
 
 /// Eq. (3) for every ordered pair, flattened: `p[i * n + j]` is i's probability of prevailing
-/// over j. Actor k votes for i over j with w_k (g_k(x_j) - g_k(x_i)), where g_k(x) =
-/// (|x_k - x| / R)^r_k is how far x is from k in k's own risk exponent; i's chance is the votes
-/// for i over the sum of the absolute votes of every actor over every ordered pair of
-/// positions. That denominator is Scholz et al.'s (their program's, as the public replications
-/// report it); the per-pair one, which makes P_i + P_j = 1, does not reproduce their Table 2
-/// (docs/models/eum.md).
-///
-/// `d` holds the shares |x_a - x_b| / R flattened the same way, `same[i * n + j]` whether i and j
-/// hold the same position (then there is no contest and P = 0).
+/// over j. With every player at a position of its own, as `probabilities_into` sees it.
+#[cfg(test)]
 fn probabilities(d: &[f64], same: &[bool], w: &[f64], r: &[f64]) -> Vec<f64> {
     let n = w.len();
-    let g: Vec<f64> = (0..n * n).map(|ka| power(d[ka], r[ka / n])).collect();
+    let pos = Positions {
+        at: vec![0.0; n],
+        members: (0..n).collect(),
+        start: (0..=n).collect(),
+        of: (0..n).collect(),
+        d: d.to_vec(),
+        same: same.to_vec(),
+    };
+    let mut p = Vec::new();
+    probabilities_into(&pos, w, r, &mut Scratch::default(), &mut p);
+    p
+}
+
+/// Eq. (3) for every ordered pair of positions, flattened: `p[a * m + b]` is the probability
+/// that a player at position a prevails over one at b. Actor k votes for a over b with
+/// w_k (g_k(x_b) - g_k(x_a)), where g_k(x) = (|x_k - x| / R)^r_k is how far x is from k in k's
+/// own risk exponent; a's chance is the votes for a over the sum of the absolute votes of every
+/// actor over every ordered pair of actors' positions. That denominator is Scholz et al.'s (their
+/// program's, as the public replications report it); the per-pair one, which makes P_i + P_j =
+/// 1, does not reproduce their Table 2 (docs/models/eum.md). P = 0 between equal positions
+/// (there is no contest).
+fn probabilities_into(
+    pos: &Positions,
+    w: &[f64],
+    r: &[f64],
+    scratch: &mut Scratch,
+    p: &mut Vec<f64>,
+) {
+    let (n, m) = (w.len(), pos.len());
+    let Scratch {
+        g,
+        sorted,
+        first,
+        pairs,
+    } = scratch;
+    // Voters at the same position with the same exponent (at r = 1, every voter at a position)
+    // see every position alike: each such row is computed once, for the first of them.
+    first.clear();
+    first.extend((0..n).map(|k| {
+        (0..k)
+            .find(|&j| pos.of[j] == pos.of[k] && r[j].to_bits() == r[k].to_bits())
+            .unwrap_or(k)
+    }));
+    // g_k(x_a) at `g[a * n + k]`: position-major, so that the sum over voters below reads two
+    // contiguous rows.
+    g.clear();
+    g.resize(m * n, 0.0);
+    for (k, &f) in first.iter().enumerate() {
+        let d = &pos.d[pos.of[k] * m..][..m];
+        for (a, row) in g.chunks_exact_mut(n).enumerate() {
+            row[k] = if f == k { power(d[a], r[k]) } else { row[f] };
+        }
+    }
+    // Each voter's sum over ordered pairs of players of |g_a - g_b|, which is
+    // 2 sum_m g_(m) (2m - n + 1) for the n players' g sorted: O(n log n) instead of O(n^2).
+    pairs.clear();
+    pairs.resize(n, 0.0);
+    for (k, &f) in first.iter().enumerate() {
+        if f != k {
+            continue;
+        }
+        sorted.clear();
+        sorted.extend((0..m).map(|a| (g[a * n + k], pos.members(a).len())));
+        sorted.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        // Term by term, as `Iterator::sum` over the n players would add them.
+        let (mut sum, mut rank) = (-0.0, 0);
+        for &(v, count) in sorted.iter() {
+            for _ in 0..count {
+                sum += v * (2.0 * rank as f64 - (n as f64 - 1.0));
+                rank += 1;
+            }
+        }
+        pairs[k] = sum;
+    }
     let mut denominator = 0.0;
-    let mut sorted = vec![0.0; n];
     for k in 0..n {
         if w[k] <= 0.0 {
             continue;
         }
-        sorted.copy_from_slice(&g[k * n..(k + 1) * n]);
-        sorted.sort_by(f64::total_cmp);
-        // sum over ordered pairs of |g_a - g_b| = 2 sum_m g_(m) (2m - n + 1) for sorted g: O(n log n)
-        // instead of O(n^2) per voter.
-        let pairs: f64 = sorted
-            .iter()
-            .enumerate()
-            .map(|(m, &v)| v * (2.0 * m as f64 - (n as f64 - 1.0)))
-            .sum();
-        denominator += w[k] * 2.0 * pairs;
+        denominator += w[k] * 2.0 * pairs[first[k]];
     }
-    let mut p = vec![0.0; n * n];
+    p.clear();
+    p.resize(m * m, 0.0);
     if denominator <= 0.0 {
-        return p;
+        return;
     }
-    // Position-major, so that the sum over voters below reads two contiguous rows.
-    let h: Vec<f64> = (0..n * n).map(|ak| g[(ak % n) * n + ak / n]).collect();
-    for i in 0..n {
-        for j in i + 1..n {
-            if same[i * n + j] {
+    for a in 0..m {
+        for b in a + 1..m {
+            if pos.same[a * m + b] {
                 continue;
             }
-            // One pass gives both directions: a voter's vote for i over j is minus its vote
-            // for j over i.
-            let (mut for_i, mut for_j) = (0.0, 0.0);
-            let rows = h[i * n..(i + 1) * n].iter().zip(&h[j * n..(j + 1) * n]);
-            for (&wk, (&gi, &gj)) in w.iter().zip(rows) {
-                let vote = wk * (gj - gi);
+            // One pass gives both directions: a voter's vote for a over b is minus its vote
+            // for b over a.
+            let (mut for_a, mut for_b) = (0.0, 0.0);
+            let rows = g[a * n..(a + 1) * n].iter().zip(&g[b * n..(b + 1) * n]);
+            for (&wk, (&ga, &gb)) in w.iter().zip(rows) {
+                let vote = wk * (gb - ga);
                 if vote > 0.0 {
-                    for_i += vote;
+                    for_a += vote;
                 } else {
-                    for_j -= vote;
+                    for_b -= vote;
                 }
             }
-            p[i * n + j] = (for_i / denominator).clamp(0.0, 1.0);
-            p[j * n + i] = (for_j / denominator).clamp(0.0, 1.0);
+            p[a * m + b] = (for_a / denominator).clamp(0.0, 1.0);
+            p[b * m + a] = (for_b / denominator).clamp(0.0, 1.0);
         }
     }
-    p
 }
 
 /// What an offer asks of its receiver.
@@ -238,12 +425,54 @@ fn toward(from: f64, to: f64, f: f64) -> f64 {
 /// with the linear votes of eq. (1), the position that beats every other in a pairwise vote
 /// (eq. 2). An exact half split gives the midpoint of the two positions; positions with zero
 /// weight count only when all weights are zero.
+#[cfg(test)]
 fn median(x: &[f64], w: &[f64]) -> f64 {
-    if w.iter().any(|&v| v > 0.0) {
-        weighted_median(x.iter().copied().zip(w.iter().copied()))
-    } else {
-        weighted_median(x.iter().map(|&x| (x, 1.0)))
+    median_in(x, w, &mut Vec::new())
+}
+
+/// `median` in `buf`: `weighted_median` step by step, without its two allocations a round (the
+/// test `median_is_weighted_median` holds the two together).
+fn median_in(x: &[f64], w: &[f64], buf: &mut Vec<(f64, f64)>) -> f64 {
+    let weighted = w.iter().any(|&v| v > 0.0);
+    buf.clear();
+    buf.extend(
+        x.iter()
+            .zip(w)
+            .map(|(&x, &w)| (x, if weighted { w } else { 1.0 }))
+            .filter(|p| p.1 > 0.0),
+    );
+    // Stable, and equal positions merged in order, so that ties do not depend on the order of
+    // the actors.
+    buf.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut len = 0;
+    for k in 0..buf.len() {
+        let (x, w) = buf[k];
+        if len > 0 && buf[len - 1].0 == x {
+            buf[len - 1].1 += w;
+        } else {
+            buf[len] = (x, w);
+            len += 1;
+        }
     }
+    buf.truncate(len);
+    let total: f64 = buf.iter().map(|p| p.1).sum();
+    if total <= 0.0 {
+        return f64::NAN;
+    }
+    let half = 0.5 * total;
+    let eps = 1e-12 * total;
+    let mut cum = 0.0;
+    for (k, &(x, w)) in buf.iter().enumerate() {
+        cum += w;
+        if cum >= half - eps {
+            if (cum - half).abs() <= eps && k + 1 < buf.len() {
+                let next = buf[k + 1].0;
+                return (x / 2.0 + next / 2.0).clamp(x, next);
+            }
+            return x;
+        }
+    }
+    buf.last().map_or(f64::NAN, |p| p.0)
 }
 
 /// Distances as shares of the issue's scale: the R of eqs. (1) and (5)-(9).
@@ -375,6 +604,37 @@ struct Sim<'a> {
     q: f64,
     /// In id order, so that no sum or tie depends on the order of the actors in the file.
     players: Vec<Player>,
+    work: Work,
+}
+
+/// A round's working memory, kept from round to round so that a round allocates only what it
+/// reports.
+#[derive(Debug, Default)]
+struct Work {
+    /// Per player: position, weight c s, salience.
+    x: Vec<f64>,
+    w: Vec<f64>,
+    s: Vec<f64>,
+    pos: Positions,
+    /// Per position: its share of the scale from the median.
+    d_mu: Vec<f64>,
+    /// Per player: first all 1 (risk neutral), then its risk exponent.
+    r: Vec<f64>,
+    /// Per player: its exposure, then its risk attitude.
+    exposure: Vec<f64>,
+    /// Eq. (3) between positions.
+    p: Vec<f64>,
+    scratch: Scratch,
+    /// Per player and position: what a challenger there expects from challenging the player,
+    /// risk neutral.
+    eu: Vec<f64>,
+    /// Per position, for one receiver: the receiver's side of a challenge from there, and
+    /// what the challenger expects; `None` where no offer can come from.
+    offers: Vec<Option<(Challenge, f64)>>,
+    /// Per player: the offer it takes.
+    chosen: Vec<Option<Offer>>,
+    /// Scratch space of the median.
+    median: Vec<(f64, f64)>,
 }
 
 impl<'a> Sim<'a> {
@@ -396,6 +656,7 @@ impl<'a> Sim<'a> {
             issue,
             unit: Unit::new(sc.issues[issue].scale),
             q,
+            work: Work::default(),
             players,
         }
     }
@@ -435,139 +696,218 @@ impl<'a> Sim<'a> {
             .any(|s| s.at > round && s.at <= last && self.target(s).is_some())
     }
 
-    /// Weights c s, with capabilities divided by the largest so that no product overflows; the
+    /// Loads the players' positions, weights and saliences into the working memory. Weights
+    /// are c s, with capabilities divided by the largest so that no product overflows; the
     /// model only uses ratios of weights.
-    fn weights(&self) -> Vec<f64> {
+    fn load(&mut self) {
         let cmax = self
             .players
             .iter()
             .map(|p| p.capability)
             .fold(0.0, f64::max);
-        self.players
-            .iter()
-            .map(|p| {
-                if cmax > 0.0 {
-                    p.capability / cmax * p.salience
-                } else {
-                    0.0
+        let Work { x, w, s, .. } = &mut self.work;
+        x.clear();
+        x.extend(self.players.iter().map(|p| p.position));
+        w.clear();
+        w.extend(self.players.iter().map(|p| {
+            if cmax > 0.0 {
+                p.capability / cmax * p.salience
+            } else {
+                0.0
+            }
+        }));
+        s.clear();
+        s.extend(self.players.iter().map(|p| p.salience));
+    }
+
+    /// The state after a round; `previous` is the state before it.
+    fn snapshot(&mut self, moves: Vec<Move>, previous: Option<&Snapshot>) -> Snapshot {
+        self.load();
+        let Work { x, w, median, .. } = &mut self.work;
+        let positions = match previous.map(|s| &s.issue.positions) {
+            // With unique ids (as validation makes them), the map has the players' ids in the
+            // players' order: a copy with the new positions costs less than a new map.
+            Some(map) if map.len() == self.players.len() => {
+                let mut map = map.clone();
+                for (x, p) in map.values_mut().zip(&self.players) {
+                    *x = p.position;
                 }
-            })
-            .collect()
-    }
-
-    fn positions(&self) -> Vec<f64> {
-        self.players.iter().map(|p| p.position).collect()
-    }
-
-    fn snapshot(&self, moves: Vec<Move>) -> Snapshot {
-        let (x, w) = (self.positions(), self.weights());
+                map
+            }
+            _ => self
+                .players
+                .iter()
+                .map(|p| (self.sc.actors[p.actor].id.clone(), p.position))
+                .collect(),
+        };
         Snapshot {
             issue: RoundIssue {
                 id: self.sc.issues[self.issue].id.clone(),
-                median: median(&x, &w),
-                mean: mean(&x, &w, self.unit),
-                positions: self
-                    .players
-                    .iter()
-                    .map(|p| (self.sc.actors[p.actor].id.clone(), p.position))
-                    .collect::<BTreeMap<_, _>>(),
+                median: median_in(x, w, median),
+                mean: mean(x, w, self.unit),
+                positions,
             },
             moves,
         }
     }
 
-    /// One round: risk exponents, offers, and every actor's move at once. Returns the moves with
-    /// the distance of each as a share of the scale.
-    fn step(&mut self) -> Vec<(Move, f64)> {
-        let n = self.players.len();
-        let x = self.positions();
-        let w = self.weights();
-        let s: Vec<f64> = self.players.iter().map(|p| p.salience).collect();
-        let mu = median(&x, &w);
-        let unit = self.unit;
-        let d: Vec<f64> = (0..n * n)
-            .map(|ij| unit.share(x[ij / n], x[ij % n]))
-            .collect();
-        let same: Vec<bool> = (0..n * n).map(|ij| x[ij / n] == x[ij % n]).collect();
-        let d_mu: Vec<f64> = x.iter().map(|&xi| unit.share(xi, mu)).collect();
-        let q = self.q;
+    /// One round: risk exponents, offers, and every actor's move at once. Returns the moves and
+    /// the largest distance moved, as a share of the scale.
+    fn step(&mut self) -> (Vec<Move>, f64) {
+        self.load();
+        let Sim {
+            sc,
+            issue,
+            unit,
+            q,
+            players,
+            work,
+            ..
+        } = self;
+        let (unit, q, n) = (*unit, *q, players.len());
+        let Work {
+            x,
+            w,
+            s,
+            pos,
+            d_mu,
+            r,
+            exposure,
+            p,
+            scratch,
+            eu,
+            offers,
+            chosen,
+            median,
+        } = work;
+        let mu = median_in(x, w, median);
+        pos.update(x, unit);
+        let m = pos.len();
+        d_mu.clear();
+        d_mu.extend(pos.at.iter().map(|&a| unit.share(a, mu)));
         let drift = q < 1.0;
-        // i's utilities against j, in exponent r (the viewer's).
-        let util = |i: usize, j: usize, r: f64| utilities(d[i * n + j], d_mu[i], r, drift);
-        // i's expected utility of challenging j.
-        let eu = |p: &[f64], i: usize, j: usize, u: &Utilities| {
-            expected_utility(p[i * n + j], s[j], u, q, drift_helps(x[i], x[j], mu))
-        };
+        // T for a challenger at position a and a target at b.
+        let t = |a: usize, b: usize| drift_helps(pos.at[a], pos.at[b], mu);
 
         // Eqs. (10)-(11): exposure is measured with risk-neutral actors (r = 1) every round, so
         // that the exponents describe the present positions and do not feed on last round's.
-        let neutral = vec![1.0; n];
-        let p1 = probabilities(&d, &same, &w, &neutral);
-        let exposure: Vec<f64> = (0..n)
-            .map(|i| {
-                (0..n)
-                    .filter(|&j| j != i)
-                    .map(|j| eu(&p1, j, i, &util(j, i, 1.0)))
-                    .sum()
-            })
-            .collect();
-        let r: Vec<f64> = risk_attitudes(&exposure)
-            .into_iter()
-            .zip(&self.players)
-            .map(|(computed, p)| risk_exponent(p.risk.unwrap_or(computed)))
-            .collect();
-        let p = probabilities(&d, &same, &w, &r);
+        // Risk attitudes given for every actor leave nothing to measure.
+        r.clear();
+        r.resize(n, 1.0);
+        exposure.clear();
+        exposure.resize(n, 0.0);
+        if players.iter().any(|p| p.risk.is_none()) {
+            probabilities_into(pos, w, r, scratch, p);
+            // What a challenger at position a expects from challenging player i, at
+            // `eu[i * m + a]`.
+            eu.clear();
+            eu.resize(n * m, 0.0);
+            for b in 0..m {
+                for a in 0..m {
+                    let u = utilities(pos.d[a * m + b], d_mu[a], 1.0, drift);
+                    let challenge = Challenge::new(p[a * m + b], &u, q, t(a, b));
+                    for &i in pos.members(b) {
+                        eu[i * m + a] = challenge.expected_utility(s[i]);
+                    }
+                }
+            }
+            // Each sum over the challengers in id order, as `Iterator::sum` adds; all at once,
+            // so that the additions of different sums overlap.
+            exposure.fill(-0.0);
+            for (j, &a) in pos.of.iter().enumerate() {
+                for (i, e) in exposure.iter_mut().enumerate() {
+                    if i != j {
+                        *e += eu[i * m + a];
+                    }
+                }
+            }
+        }
+        risk_attitudes_in_place(exposure);
+        for ((r, player), &computed) in r.iter_mut().zip(players.iter()).zip(exposure.iter()) {
+            *r = risk_exponent(player.risk.unwrap_or(computed));
+        }
+        probabilities_into(pos, w, r, scratch, p);
 
         // Every receiver judges each challenge in its own eyes (its own exponent for both sides'
         // utilities; the votes behind P use each voter's exponent) and keeps its best offer.
-        let mut chosen: Vec<Option<Offer>> = vec![None; n];
+        chosen.clear();
+        chosen.resize(n, None);
         for (j, best) in chosen.iter_mut().enumerate() {
-            for i in (0..n).filter(|&i| i != j && !same[i * n + j]) {
-                let mine = util(j, i, r[j]);
+            let (b, rj) = (pos.of[j], r[j]);
+            // U_sq in j's exponent, once j has a challenger that may gain.
+            let mut status_quo = None;
+            offers.clear();
+            offers.extend((0..m).map(|a| {
+                if pos.same[a * m + b] {
+                    return None;
+                }
+                let (d, p_ab) = (pos.d[a * m + b], p[a * m + b]);
+                // The challenger gains nothing: no offer (see `classify`), and no need for the
+                // powers.
+                if !drift && surely_no_gain(d, s[j] * (1.0 - p_ab), rj) {
+                    return None;
+                }
+                let status_quo = *status_quo.get_or_insert_with(|| utility(0.5, rj));
+                let yours = utilities_given(d, d_mu[a], rj, drift, status_quo);
+                let theirs = Challenge::new(p_ab, &yours, q, t(a, b)).expected_utility(s[j]);
+                if theirs.is_nan() || theirs <= 0.0 {
+                    return None;
+                }
                 // Same distance, same exponent: the two sides' utilities differ only in the
                 // drift terms, which Q = 1 leaves out.
-                let yours = if drift { util(i, j, r[j]) } else { mine };
-                let own = eu(&p, j, i, &mine);
-                let theirs = eu(&p, i, j, &yours);
-                let Some((kind, share)) = classify(own, theirs) else {
+                let mine = if drift {
+                    utilities_given(pos.d[b * m + a], d_mu[b], rj, drift, status_quo)
+                } else {
+                    yours
+                };
+                Some((Challenge::new(p[b * m + a], &mine, q, t(b, a)), theirs))
+            }));
+            for (a, offer) in offers.iter().enumerate() {
+                let Some((mine, theirs)) = offer else {
                     continue;
                 };
-                let to = toward(x[j], x[i], share);
-                if to == x[j] {
-                    continue;
-                }
-                let offer = Offer {
-                    kind,
-                    to,
-                    credibility: theirs,
-                    from: i,
-                    distance: unit.share(x[j], to),
-                };
-                if best.as_ref().is_none_or(|b| prefer(&offer, b)) {
-                    *best = Some(offer);
+                for &i in pos.members(a).iter().filter(|&&i| i != j) {
+                    let own = mine.expected_utility(s[i]);
+                    let Some((kind, share)) = classify(own, *theirs) else {
+                        continue;
+                    };
+                    let to = toward(x[j], x[i], share);
+                    if to == x[j] {
+                        continue;
+                    }
+                    let offer = Offer {
+                        kind,
+                        to,
+                        credibility: *theirs,
+                        from: i,
+                        distance: unit.share(x[j], to),
+                    };
+                    // The order in which offers come does not matter: `prefer` ranks any two.
+                    if best.as_ref().is_none_or(|b| prefer(&offer, b)) {
+                        *best = Some(offer);
+                    }
                 }
             }
         }
 
-        let issue = &self.sc.issues[self.issue].id;
-        let mut moves = Vec::new();
-        for (j, offer) in chosen.into_iter().enumerate() {
+        let issue = &sc.issues[*issue].id;
+        let actors = &sc.actors;
+        let mut moves = Vec::with_capacity(chosen.iter().flatten().count());
+        let mut largest: f64 = 0.0;
+        for (j, offer) in chosen.iter().enumerate() {
             let Some(o) = offer else { continue };
-            let actors = &self.sc.actors;
-            moves.push((
-                Move {
-                    actor: actors[self.players[j].actor].id.clone(),
-                    issue: issue.clone(),
-                    from: x[j],
-                    to: o.to,
-                    kind: o.kind.name().to_string(),
-                    counterpart: Some(actors[self.players[o.from].actor].id.clone()),
-                },
-                o.distance,
-            ));
-            self.players[j].position = o.to;
+            moves.push(Move {
+                actor: actors[players[j].actor].id.clone(),
+                issue: issue.clone(),
+                from: x[j],
+                to: o.to,
+                kind: o.kind.name().to_string(),
+                counterpart: Some(actors[players[o.from].actor].id.clone()),
+            });
+            largest = largest.max(o.distance);
+            players[j].position = o.to;
         }
-        moves
+        (moves, largest)
     }
 
     fn run(mut self, opts: &EumOptions) -> IssueRun {
@@ -576,13 +916,13 @@ impl<'a> Sim<'a> {
         // Round 0 is the start; `output::run` has already applied round-0 shocks, and a direct
         // caller gets them here.
         self.shock(0);
-        let mut snapshots = vec![self.snapshot(Vec::new())];
+        let mut snapshots = vec![self.snapshot(Vec::new(), None)];
         let mut converged = None;
         for round in 1..=opts.rounds {
             self.shock(round);
-            let moves = self.step();
-            let largest = moves.iter().map(|m| m.1).fold(0.0, f64::max);
-            snapshots.push(self.snapshot(moves.into_iter().map(|m| m.0).collect()));
+            let (moves, largest) = self.step();
+            let snapshot = self.snapshot(moves, snapshots.last());
+            snapshots.push(snapshot);
             // Settled positions can still be unsettled by a shock to come.
             if opts.stop == Stop::Converged
                 && largest <= opts.tolerance
@@ -635,10 +975,10 @@ fn share_words(t: f64) -> String {
 
 fn run(sc: &Scenario) -> RunResult {
     let opts = sc.models.eum;
-    let runs: Vec<IssueRun> = (0..sc.issues.len())
+    let mut runs: Vec<IssueRun> = (0..sc.issues.len())
         .map(|k| Sim::new(sc, k, opts.q).run(&opts))
         .collect();
-    let mut notes: Vec<String> = runs.iter().flat_map(|r| r.notes.iter().cloned()).collect();
+    let mut notes: Vec<String> = runs.iter_mut().flat_map(|r| r.notes.drain(..)).collect();
     let last = runs.iter().map(|r| r.snapshots.len()).max().unwrap_or(1) - 1;
     let late = sc.shocks.iter().filter(|s| s.at as usize > last).count();
     if late > 0 {
@@ -658,7 +998,12 @@ fn run(sc: &Scenario) -> RunResult {
             // An issue that converged early is absent from the later rounds.
             for snap in trails.iter_mut().filter_map(Iterator::next) {
                 round.issues.push(snap.issue);
-                round.moves.extend(snap.moves);
+                if round.moves.is_empty() {
+                    // The first issue's moves as they are, without a copy.
+                    round.moves = snap.moves;
+                } else {
+                    round.moves.extend(snap.moves);
+                }
             }
             round
         })
@@ -674,6 +1019,7 @@ fn run(sc: &Scenario) -> RunResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::weighted_median;
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-12
@@ -844,6 +1190,29 @@ mod tests {
         assert_eq!(mean(&x, &[1.0, 1.0], wide), 0.0);
         assert_eq!(wide.share(-f64::MAX, f64::MAX), 1.0);
         assert_eq!(toward(-f64::MAX, f64::MAX, 0.5), 0.0);
+    }
+
+    #[test]
+    fn median_is_weighted_median() {
+        // Ties, exact half splits, zero weights, 0.0 and -0.0, scattered and sorted positions.
+        let cases: [(&[f64], &[f64]); 8] = [
+            (&[4.0, 7.0, 10.0, 7.0, 4.0], &[0.2, 0.1, 0.3, 0.0, 0.1]),
+            (&[4.0, 10.0], &[1.0, 1.0]),
+            (&[1.0, 2.0, 3.0, 4.0], &[0.25, 0.25, 0.25, 0.25]),
+            (&[3.0, 1.0, 2.0, 1.0], &[0.1, 0.3, 0.2, 0.4]),
+            (&[0.0, -0.0, 1.0, -1.0], &[0.3, 0.2, 0.25, 0.25]),
+            (&[5.0, 6.0], &[0.0, 0.0]),
+            (&[2.0], &[0.7]),
+            (&[], &[]),
+        ];
+        for (x, w) in cases {
+            let expected = if w.iter().any(|&v| v > 0.0) {
+                weighted_median(x.iter().copied().zip(w.iter().copied()))
+            } else {
+                weighted_median(x.iter().map(|&x| (x, 1.0)))
+            };
+            assert_eq!(median(x, w).to_bits(), expected.to_bits(), "{x:?} {w:?}");
+        }
     }
 
     #[test]

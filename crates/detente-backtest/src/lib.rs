@@ -1,0 +1,3 @@
+//! detente-backtest: scoring models against real decisions. No I/O.
+
+pub mod weights;
