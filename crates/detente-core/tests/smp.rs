@@ -251,11 +251,9 @@ fn ambiguous_states(trace: &Trace) -> Vec<bool> {
         .map(|st| {
             (0..n).any(|i| {
                 (0..i).any(|j| {
-                    let dist = (0..d)
-                        .map(|k| (st.positions[i * d + k] - st.positions[j * d + k]).powi(2))
-                        .sum::<f64>()
-                        .sqrt();
-                    dist > 0.0 && dist < smp::engine::SAME_POSITION
+                    let differ =
+                        st.positions[i * d..(i + 1) * d] != st.positions[j * d..(j + 1) * d];
+                    differ && smp::engine::same_position(&st.positions, d, i, j)
                 })
             })
         })

@@ -378,8 +378,10 @@ fn run(sc: &Scenario, seed: u64) -> RunResult {
 
     // The forecast: the expected position under the last state's election, over all actors.
     let last = &trace.states[turns];
-    let outcomes = (0..d)
-        .map(|k| Some(issue_at(k, distinct_expectation(last, d, k))))
+    let outcomes = distinct_expectation(last, d)
+        .into_iter()
+        .enumerate()
+        .map(|(k, x)| Some(issue_at(k, x)))
         .collect();
     RunResult {
         outcomes,
@@ -389,31 +391,25 @@ fn run(sc: &Scenario, seed: u64) -> RunResult {
     }
 }
 
-/// The expected coordinate on dimension `k` under the election among distinct positions: each
-/// distinct position counted once, with its probability.
-fn distinct_expectation(st: &StateRecord, d: usize, k: usize) -> f64 {
+/// The expected position under the election among distinct positions: each distinct position
+/// counted once, with its probability.
+fn distinct_expectation(st: &StateRecord, d: usize) -> Vec<f64> {
     let n = st.probabilities.len();
-    let pos = |i: usize| &st.positions[i * d..(i + 1) * d];
-    let same = |i: usize, j: usize| {
-        pos(i)
-            .iter()
-            .zip(pos(j))
-            .fold(0.0, |s, (x, y)| s + (x - y) * (x - y))
-            .sqrt()
-            < engine::SAME_POSITION
-    };
-    let mut unique: Vec<usize> = Vec::new();
-    for i in 0..n {
-        if !unique.iter().any(|&u| same(i, u)) {
-            unique.push(i);
-        }
-    }
-    let (mut num, mut den) = (0.0, 0.0);
-    for &u in &unique {
-        num += st.probabilities[u] * pos(u)[k];
-        den += st.probabilities[u];
-    }
-    if den > 0.0 { num / den } else { pos(0)[k] }
+    let unique = engine::distinct_positions(&st.positions, d, 0..n);
+    let den: f64 = unique.iter().map(|&u| st.probabilities[u]).sum();
+    (0..d)
+        .map(|k| {
+            if den > 0.0 {
+                unique
+                    .iter()
+                    .map(|&u| st.probabilities[u] * st.positions[u * d + k])
+                    .sum::<f64>()
+                    / den
+            } else {
+                st.positions[k]
+            }
+        })
+        .collect()
 }
 
 /// The moves of turn `t`: every actor whose position changed, on each issue where it did.

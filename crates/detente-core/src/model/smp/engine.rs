@@ -183,6 +183,22 @@ pub fn election(kind: Election, model: VictoryModel, c: &[f64], m: usize) -> Vec
     }
 }
 
+/// KTAB `Model::scalarPCE`: the election among `options` options when `voters` voters, of
+/// weight `w`, vote by `rule` with their utilities `u(voter, option)`.
+fn scalar_pce(
+    opts: &SmpOptions,
+    rule: VotingRule,
+    w: &[f64],
+    voters: usize,
+    options: usize,
+    u: impl Fn(usize, usize) -> f64,
+) -> Vec<f64> {
+    let c = coalitions(voters, options, |k, i, j| {
+        vote(rule, w[k], u(k, i), u(k, j))
+    });
+    election(opts.election, opts.victory, &c, options)
+}
+
 /// KTAB `Model::condPCE`: p_i proportional to prod_j P(i > j).
 fn conditional(pv: &[f64], m: usize) -> Vec<f64> {
     let mut p: Vec<f64> = (0..m)
@@ -377,15 +393,9 @@ impl Assessment {
             }
         }
         let neutral: Vec<f64> = distance.iter().map(|&x| utility(x, 0.0)).collect();
-        let c = coalitions(n, n, |k, i, j| {
-            vote(
-                opts.voting,
-                actors.capability[k],
-                neutral[k * n + i],
-                neutral[k * n + j],
-            )
+        let p = scalar_pce(opts, opts.voting, &actors.capability, n, n, |k, i| {
+            neutral[k * n + i]
         });
-        let p = election(opts.election, opts.victory, &c, n);
         let mut risk = risk_from_probability(&p, opts.risk_range);
         for (r, fixed) in risk.iter_mut().zip(&actors.fixed_risk) {
             if let Some(f) = fixed {
@@ -774,15 +784,9 @@ pub fn turn(
         for voter in 0..n {
             u.extend(q.iter().map(|&b| value[voter * bargains.len() + b]));
         }
-        let c = coalitions(n, nb, |v, x, y| {
-            vote(
-                opts.voting,
-                actors.capability[v],
-                u[v * nb + x],
-                u[v * nb + y],
-            )
+        let p = scalar_pce(opts, opts.voting, &actors.capability, n, nb, |v, m| {
+            u[v * nb + m]
         });
-        let p = election(opts.election, opts.victory, &c, nb);
         let pick = match opts.transitions {
             Transitions::Deterministic => first_max(&p),
             Transitions::Stochastic => draw(&p, rng),
@@ -845,12 +849,7 @@ fn draw(p: &[f64], rng: &mut ChaCha8Rng) -> usize {
 pub fn movement(a: &[f64], b: &[f64], dims: usize) -> f64 {
     a.chunks(dims)
         .zip(b.chunks(dims))
-        .map(|(x, y)| {
-            x.iter()
-                .zip(y)
-                .fold(0.0, |s, (p, q)| s + (p - q) * (p - q))
-                .sqrt()
-        })
+        .map(|(x, y)| euclid(x, y))
         .fold(0.0, |s, x| s + x)
 }
 
@@ -873,38 +872,60 @@ pub fn position_probabilities(
     rank: &[usize],
 ) -> Vec<f64> {
     let (n, d) = (actors.n, actors.dims);
-    let pos = |i: usize| &state.position[i * d..(i + 1) * d];
-    let same = |i: usize, j: usize| {
-        pos(i)
-            .iter()
-            .zip(pos(j))
-            .fold(0.0, |s, (x, y)| s + (x - y) * (x - y))
-            .sqrt()
-            < SAME_POSITION
-    };
-    let mut unique: Vec<usize> = Vec::new();
-    for &i in rank {
-        if !unique.iter().any(|&u| same(i, u)) {
-            unique.push(i);
-        }
-    }
+    let unique = distinct_positions(&state.position, d, rank.iter().copied());
     let m = unique.len();
-    let c = coalitions(n, m, |v, x, y| {
-        vote(
-            VotingRule::Proportional,
-            actors.capability[v],
-            a.own(v, unique[x]),
-            a.own(v, unique[y]),
-        )
-    });
-    let p = election(opts.election, opts.victory, &c, m);
+    // KTAB votes these with the proportional rule whatever the scenario's.
+    let p = scalar_pce(
+        opts,
+        VotingRule::Proportional,
+        &actors.capability,
+        n,
+        m,
+        |v, x| a.own(v, unique[x]),
+    );
     (0..n)
         .map(|i| {
             // KTAB takes the last distinct position equivalent to i's.
-            let k = (0..m).rev().find(|&k| same(i, unique[k])).unwrap_or(0);
+            let k = (0..m)
+                .rev()
+                .find(|&k| same_position(&state.position, d, i, unique[k]))
+                .unwrap_or(0);
             p[k]
         })
         .collect()
+}
+
+/// Euclidean distance between two positions.
+fn euclid(x: &[f64], y: &[f64]) -> f64 {
+    x.iter()
+        .zip(y)
+        .fold(0.0, |s, (p, q)| s + (p - q) * (p - q))
+        .sqrt()
+}
+
+/// Whether actors i and j hold one option: positions closer than [`SAME_POSITION`] (KTAB
+/// `equivNdx`). `position` is `n x dims`.
+pub fn same_position(position: &[f64], dims: usize, i: usize, j: usize) -> bool {
+    euclid(
+        &position[i * dims..(i + 1) * dims],
+        &position[j * dims..(j + 1) * dims],
+    ) < SAME_POSITION
+}
+
+/// The actors that stand for the distinct positions, each the first of its group in `rank`
+/// (KTAB `setUENdx`).
+pub fn distinct_positions(
+    position: &[f64],
+    dims: usize,
+    rank: impl IntoIterator<Item = usize>,
+) -> Vec<usize> {
+    let mut unique: Vec<usize> = Vec::new();
+    for i in rank {
+        if !unique.iter().any(|&u| same_position(position, dims, i, u)) {
+            unique.push(i);
+        }
+    }
+    unique
 }
 
 #[cfg(test)]
