@@ -350,16 +350,21 @@ impl Summary {
         }
     }
 
-    fn json(&self, extra: serde_json::Value) -> serde_json::Value {
+    /// Every column's statistics (sorting each column's exact values: done once per report).
+    fn stats(&self) -> Vec<Stats> {
+        self.columns.iter().map(Column::stats).collect()
+    }
+
+    fn json(&self, stats: &[Stats], extra: serde_json::Value) -> serde_json::Value {
         let columns: Vec<ColumnSummary> = self
             .names
             .iter()
-            .zip(&self.columns)
+            .zip(stats)
             .enumerate()
-            .map(|(k, (n, c))| ColumnSummary {
+            .map(|(k, (n, st))| ColumnSummary {
                 name: n.clone(),
                 input: k < self.inputs,
-                stats: c.stats(),
+                stats: st.clone(),
             })
             .collect();
         let events: Vec<Event> = self
@@ -378,16 +383,15 @@ impl Summary {
         json!({ "quantiles": QUANTILES, "columns": columns, "events": events, "run": extra })
     }
 
-    fn table(&self, head: &str) -> String {
+    fn table(&self, stats: &[Stats], head: &str) -> String {
         let mut out = format!("{head}\n\n");
         let mut t = crate::format::plain_table(&[
             "column", "mean", "sd", "5%", "25%", "median", "75%", "95%", "missing",
         ]);
-        for (k, (n, c)) in self.names.iter().zip(&self.columns).enumerate() {
+        for (k, (n, s)) in self.names.iter().zip(stats).enumerate() {
             if k == self.inputs && k > 0 {
                 t.add_row(vec![""; 9]);
             }
-            let s = c.stats();
             let f = |x: f64| {
                 if x.is_nan() {
                     "-".to_string()
@@ -412,7 +416,7 @@ impl Summary {
                 }
             }
         }
-        let sketched = self.columns.iter().any(|c| !c.stats().exact);
+        let sketched = stats.iter().any(|st| !st.exact);
         if sketched {
             out.push_str(&format!(
                 "\nQuantiles of columns with more than {} values come from a sketch with 0.1% relative error.\n",
@@ -514,14 +518,10 @@ pub fn explore(a: cli::ExploreArgs) -> Result<(), Fail> {
             "design": design(a.design).name(),
             "range": [range.start, range.end],
         });
-        let text = match a.format {
-            OutputFormat::Json => format!(
-                "{}\n",
-                serde_json::to_string_pretty(&summary.json(extra.clone())).unwrap_or_default()
-            ),
-            _ => summary.table(&head),
-        };
-        Ok((summary.json(extra), text))
+        let stats = summary.stats();
+        let json = summary.json(&stats, extra);
+        let text = for_format(a.format, &json, || summary.table(&stats, &head));
+        Ok((json, text))
     })();
     let path = out.as_ref().map(|(p, _, _)| p.clone());
     let (summary, text) = match result {
@@ -868,15 +868,25 @@ pub fn sensitivity(a: cli::SensitivityArgs) -> Result<(), Fail> {
             "seed": a.sweep.seed,
             "results": results,
         });
-        if a.format == OutputFormat::Json {
-            text = format!(
-                "{}\n",
-                serde_json::to_string_pretty(&summary).unwrap_or_default()
-            );
-        }
+        let text = for_format(a.format, &summary, || text);
         Ok((summary, text))
     })();
     conclude(rec, result)
+}
+
+/// What a sweep prints: its summary as JSON for programs, else the text for a person.
+fn for_format(
+    format: OutputFormat,
+    summary: &serde_json::Value,
+    text: impl FnOnce() -> String,
+) -> String {
+    match format {
+        OutputFormat::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(summary).unwrap_or_default()
+        ),
+        _ => text(),
+    }
 }
 
 /// Records the outcome of a sweep that writes no file and prints its text.
@@ -1052,12 +1062,7 @@ pub fn discover(a: cli::DiscoverArgs) -> Result<(), Fail> {
             "seed": a.sweep.seed,
             "boxes": boxes,
         });
-        if a.format == OutputFormat::Json {
-            text = format!(
-                "{}\n",
-                serde_json::to_string_pretty(&summary).unwrap_or_default()
-            );
-        }
+        let text = for_format(a.format, &summary, || text);
         Ok((summary, text))
     })();
     conclude(rec, result)
@@ -1163,6 +1168,8 @@ pub fn compare(a: cli::CompareArgs) -> Result<(), Fail> {
         };
         let better = |x: f64, y: f64| if a.maximize { x > y } else { x < y };
         let mut regret: Vec<Column> = vec![Column::default(); m];
+        // Every regret, for its 90% quantile.
+        let mut regrets: Vec<Vec<f64>> = vec![Vec::with_capacity(all.len()); m];
         let mut max_regret = vec![0.0f64; m];
         let mut wins = vec![0u64; m];
         let mut per_output: Vec<Vec<Column>> = vec![vec![Column::default(); plan.outputs.len()]; m];
@@ -1185,6 +1192,7 @@ pub fn compare(a: cli::CompareArgs) -> Result<(), Fail> {
                 if !best.is_nan() && !scores[c].is_nan() {
                     let r = (scores[c] - best).abs();
                     regret[c].push(r);
+                    regrets[c].push(r);
                     max_regret[c] = max_regret[c].max(r);
                     if r == 0.0 {
                         wins[c] += 1;
@@ -1192,19 +1200,22 @@ pub fn compare(a: cli::CompareArgs) -> Result<(), Fail> {
                 }
             }
         }
+        let regret: Vec<Stats> = regret.iter().map(Column::stats).collect();
+        let scored: Vec<Stats> = scored.iter().map(Column::stats).collect();
+        let per_output: Vec<Vec<Stats>> = per_output
+            .iter()
+            .map(|cols| cols.iter().map(Column::stats).collect())
+            .collect();
         // Minimax regret (Savage 1951); ties go to the lower mean regret.
         let robust = (0..m)
             .min_by(|&x, &y| {
                 max_regret[x]
                     .total_cmp(&max_regret[y])
-                    .then(regret[x].stats().mean.total_cmp(&regret[y].stats().mean))
+                    .then(regret[x].mean.total_cmp(&regret[y].mean))
             })
             .unwrap_or(0);
         let best_mean = (0..m)
-            .min_by(|&x, &y| {
-                let (mx, my) = (regret[x].stats().mean, regret[y].stats().mean);
-                mx.total_cmp(&my)
-            })
+            .min_by(|&x, &y| regret[x].mean.total_cmp(&regret[y].mean))
             .unwrap_or(0);
         let dir = if a.maximize {
             "more is better"
@@ -1234,8 +1245,8 @@ pub fn compare(a: cli::CompareArgs) -> Result<(), Fail> {
         ]);
         let mut rows = Vec::new();
         for c in 0..m {
-            let st = scored[c].stats();
-            let rg = regret[c].stats();
+            let (st, rg) = (&scored[c], &regret[c]);
+            regrets[c].sort_by(f64::total_cmp);
             t.add_row(vec![
                 label(&candidates[c]),
                 format!("{:.3}", st.mean),
@@ -1244,10 +1255,7 @@ pub fn compare(a: cli::CompareArgs) -> Result<(), Fail> {
                 format!("{:.3}", rg.mean),
                 format!(
                     "{:.3}",
-                    detente_explore::summary::exact_quantile(
-                        &sorted(regret_values(&all, c, o, &score, &better)),
-                        0.9
-                    )
+                    detente_explore::summary::exact_quantile(&regrets[c], 0.9)
                 ),
                 format!("{:.3}", max_regret[c]),
                 format!("{:.1}%", 100.0 * wins[c] as f64 / a.runs as f64),
@@ -1258,7 +1266,7 @@ pub fn compare(a: cli::CompareArgs) -> Result<(), Fail> {
                 "regret": rg,
                 "max_regret": max_regret[c],
                 "best_share": wins[c] as f64 / a.runs as f64,
-                "outputs": plan.outputs.iter().zip(&per_output[c]).map(|(n, col)| json!({"name": n, "stats": col.stats()})).collect::<Vec<_>>(),
+                "outputs": plan.outputs.iter().zip(&per_output[c]).map(|(n, col)| json!({"name": n, "stats": col})).collect::<Vec<_>>(),
             }));
         }
         text.push_str(&format!("{t}\n\n"));
@@ -1271,7 +1279,7 @@ pub fn compare(a: cli::CompareArgs) -> Result<(), Fail> {
             text.push_str(&format!(
                 "Lowest mean regret: `{}` ({:.3}): better on average, worse in its worst future.\n",
                 label(&candidates[best_mean]),
-                regret[best_mean].stats().mean
+                regret[best_mean].mean
             ));
         }
         // The other outputs, mean per policy.
@@ -1283,7 +1291,7 @@ pub fn compare(a: cli::CompareArgs) -> Result<(), Fail> {
         for (k, n) in plan.outputs.iter().enumerate() {
             let mut row = vec![n.clone()];
             for cols in &per_output {
-                let st = cols[k].stats();
+                let st = &cols[k];
                 row.push(if st.n == 0 {
                     "-".into()
                 } else {
@@ -1306,41 +1314,8 @@ pub fn compare(a: cli::CompareArgs) -> Result<(), Fail> {
             "most_robust": {"policy": label(&candidates[robust]), "criterion": "minimax regret"},
             "lowest_mean_regret": label(&candidates[best_mean]),
         });
-        if a.format == OutputFormat::Json {
-            text = format!(
-                "{}\n",
-                serde_json::to_string_pretty(&summary).unwrap_or_default()
-            );
-        }
+        let text = for_format(a.format, &summary, || text);
         Ok((summary, text))
     })();
     conclude(rec, result)
-}
-
-fn sorted(mut v: Vec<f64>) -> Vec<f64> {
-    v.sort_by(f64::total_cmp);
-    v
-}
-
-fn regret_values(
-    all: &[Vec<Vec<f64>>],
-    c: usize,
-    o: usize,
-    score: &dyn Fn(f64) -> f64,
-    better: &dyn Fn(f64, f64) -> bool,
-) -> Vec<f64> {
-    all.iter()
-        .filter_map(|run| {
-            let scores: Vec<f64> = run.iter().map(|r| score(r[o])).collect();
-            let best = scores
-                .iter()
-                .copied()
-                .filter(|x| !x.is_nan())
-                .fold(
-                    f64::NAN,
-                    |b, x| if b.is_nan() || better(x, b) { x } else { b },
-                );
-            (!best.is_nan() && !scores[c].is_nan()).then(|| (scores[c] - best).abs())
-        })
-        .collect()
 }
