@@ -57,7 +57,8 @@ pub struct StateRecord {
     pub positions: Vec<f64>,
     /// The risk attitudes used in the turn from this state.
     pub risk: Vec<f64>,
-    /// The probability that each actor's position wins (KTAB's "winning probabilities").
+    /// The probability that each actor's position wins (KTAB's "winning probabilities"); with
+    /// `record` for every state, else only for the last (the others are empty).
     pub probabilities: Vec<f64>,
     pub matrices: Option<Matrices>,
     /// What the turn from this state did; `None` for the last state.
@@ -109,12 +110,13 @@ pub fn simulate(
         if turn > 0 {
             let last = movement_since(&states, &state, dims);
             let first = *first_move.get_or_insert(last);
-            if !pending && engine::should_stop(opts, turn, first, last) {
-                settled = turn < opts.max_turns;
-                states.push(rec);
-                break;
-            }
-            if turn >= opts.max_turns {
+            let stop = !pending && engine::should_stop(opts, turn, first, last);
+            if stop || turn >= opts.max_turns {
+                settled = stop && turn < opts.max_turns;
+                // The forecast needs the last state's probabilities even without `record`.
+                if rec.probabilities.is_empty() {
+                    rec.probabilities = probabilities(&actors, &state, &a, opts);
+                }
                 states.push(rec);
                 break;
             }
@@ -134,6 +136,17 @@ pub fn simulate(
         states,
         settled,
     }
+}
+
+/// Each actor's winning probability, distinct positions represented in id order.
+fn probabilities(
+    actors: &Actors,
+    state: &Positions,
+    a: &Assessment,
+    opts: &SmpOptions,
+) -> Vec<f64> {
+    let rank: Vec<usize> = (0..actors.n).collect();
+    engine::position_probabilities(actors, state, a, opts, &rank)
 }
 
 fn movement_since(states: &[StateRecord], now: &Positions, dims: usize) -> f64 {
@@ -156,13 +169,11 @@ fn record_state(
     StateRecord {
         positions: state.position.clone(),
         risk: a.risk.clone(),
-        probabilities: engine::position_probabilities(
-            actors,
-            state,
-            a,
-            opts,
-            &(0..actors.n).collect::<Vec<_>>(),
-        ),
+        probabilities: if record {
+            probabilities(actors, state, a, opts)
+        } else {
+            Vec::new()
+        },
         matrices,
         turn: None,
     }
