@@ -101,9 +101,8 @@ pub fn simulate(
     let mut state = start;
     let mut states: Vec<StateRecord> = Vec::new();
     let mut first_move = None;
-    let mut settled = false;
     let mut turn = 0;
-    loop {
+    let settled = loop {
         let pending = shocks(turn, &mut actors, &mut state);
         let a = Assessment::new(&actors, &state, opts);
         let mut rec = record_state(&actors, &state, &a, opts, record);
@@ -112,13 +111,12 @@ pub fn simulate(
             let first = *first_move.get_or_insert(last);
             let stop = !pending && engine::should_stop(opts, turn, first, last);
             if stop || turn >= opts.max_turns {
-                settled = stop && turn < opts.max_turns;
                 // The forecast needs the last state's probabilities even without `record`.
                 if rec.probabilities.is_empty() {
                     rec.probabilities = probabilities(&actors, &state, &a, opts);
                 }
                 states.push(rec);
-                break;
+                break stop && turn < opts.max_turns;
             }
         }
         let t = engine::turn(&actors, &state, &a, opts, &mut rng);
@@ -129,7 +127,7 @@ pub fn simulate(
         states.push(rec);
         state = t.next;
         turn += 1;
-    }
+    };
     Trace {
         n: actors.n,
         dims,
