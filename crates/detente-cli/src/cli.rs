@@ -40,6 +40,12 @@ pub enum Command {
     Compare(CompareArgs),
     /// List the recorded explore, sensitivity, discover and compare runs, or show one.
     Runs(RunsArgs),
+    /// Score the models against real decisions (DEU-format data): errors, intervals, ranking.
+    Backtest(crate::backtest_cmd::BacktestArgs),
+    /// Write one self-contained HTML report (charts inline) for a scenario.
+    Report(crate::report_cmd::ReportArgs),
+    /// Serve the local web application (127.0.0.1 unless --host says otherwise).
+    Serve(crate::serve::ServeArgs),
     /// Print the JSON Schema of the scenario format.
     #[command(hide = true)]
     Schema,

@@ -3,11 +3,14 @@
 //! Exit codes: 0 success; 1 invalid input, a model that refuses, or an I/O failure;
 //! 2 a usage error (clap's own).
 
+mod backtest_cmd;
 mod cli;
 mod format;
 mod input;
 mod records;
 mod report;
+mod report_cmd;
+mod serve;
 mod sweep;
 mod table;
 mod write;
@@ -62,6 +65,9 @@ fn main() -> ExitCode {
         Command::Discover(a) => sweep::discover(a),
         Command::Compare(a) => sweep::compare(a),
         Command::Runs(a) => sweep::runs(a),
+        Command::Backtest(a) => backtest_cmd::backtest(a),
+        Command::Report(a) => report_cmd::report(a),
+        Command::Serve(a) => serve::serve(a),
         Command::Schema => write::write(
             &write::Target::Stdout,
             detente_core::json_schema().as_bytes(),

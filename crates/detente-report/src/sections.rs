@@ -1,0 +1,1479 @@
+//! The report's sections, each a fragment of HTML with its charts.
+
+use detente_core::output::{RoundOutput, RunOutput, WarRoundOutput};
+use detente_core::{Issue, Param};
+use detente_explore::explore::ceasefire_time_column;
+use detente_explore::summary::{Column, QUANTILES};
+
+use crate::analysis::{self, Context, EARLY, Exploration, SWING};
+use crate::charts::{self, Band, BarChart, DotChart, Key, KeyKind, Line, LineChart, Mark, Marker};
+use crate::html::{code, escape, figure, h3, note, num, opt, p, pct, sig, table};
+use crate::{ReportError, Section};
+
+fn section(id: &str, title: &str, html: String) -> Section {
+    Section {
+        id: id.into(),
+        title: title.into(),
+        html,
+    }
+}
+
+fn issue_title(i: &Issue) -> String {
+    match &i.name {
+        Some(n) => format!("{} ({})", n, i.id),
+        None => i.id.clone(),
+    }
+}
+
+fn scale_label(i: &Issue) -> String {
+    match (&i.low, &i.high) {
+        (Some(lo), Some(hi)) => format!(
+            "{}: {} = {}, {} = {}",
+            i.id,
+            num(i.scale.lo),
+            lo,
+            num(i.scale.hi),
+            hi
+        ),
+        _ => format!("{} ({}..{})", i.id, num(i.scale.lo), num(i.scale.hi)),
+    }
+}
+
+fn param(x: &Param) -> String {
+    match x.dist() {
+        Some(d) => format!(
+            "{} <span class=\"muted\">({})</span>",
+            num(x.value()),
+            escape(&d.to_string())
+        ),
+        None => num(x.value()),
+    }
+}
+
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn model_names(ctx: &Context) -> Vec<&'static str> {
+    ctx.runs.iter().map(|r| r.model.info().name).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+
+pub fn overview(ctx: &Context) -> Section {
+    let sc = ctx.sc;
+    let mut h = String::new();
+    if let Some(s) = &sc.meta.source {
+        h.push_str(&format!("<p><strong>Source:</strong> {}</p>\n", escape(s)));
+    }
+    if let Some(d) = &sc.meta.description {
+        h.push_str(&p(d));
+    }
+    h.push_str(&p(&format!(
+        "{}, {}, {}, {}, {}, {}{}.",
+        count(sc.issues.len(), "issue", "issues"),
+        count(sc.actors.len(), "actor", "actors"),
+        count(sc.blocs.len(), "bloc", "blocs"),
+        count(sc.shocks.len(), "dated shock", "dated shocks"),
+        count(sc.policies.len(), "policy", "policies"),
+        count(
+            sc.uncertain_slots().len(),
+            "uncertain number",
+            "uncertain numbers"
+        ),
+        if sc.war.is_some() { ", and a war" } else { "" }
+    )));
+    let primary = ctx.primary_run();
+    let mut rows = Vec::new();
+    for (i, issue) in primary.issues.iter().enumerate() {
+        let sq = sc.issues[i].status_quo.map(|p| p.value());
+        rows.push(vec![
+            escape(&issue_title(&sc.issues[i])),
+            opt(issue.outcome),
+            opt(sq),
+            opt(issue.observed),
+        ]);
+    }
+    h.push_str(&h3(&format!(
+        "The forecast of the {} model (seed {})",
+        ctx.primary.info().name,
+        ctx.opts.seed
+    )));
+    if ctx.is_war() {
+        h.push_str(&note(
+            "The war model's forecast is one seeded path of the war; the last sentence below says how typical it is.",
+        ));
+    }
+    h.push_str(&table(
+        &["issue", "forecast", "status quo", "observed"],
+        &rows,
+        &[1, 2, 3],
+    ));
+    if let Some(w) = &primary.war {
+        for s in &w.summary {
+            h.push_str(&format!("<p class=\"box\">{}</p>\n", escape(s)));
+        }
+    }
+    h.push_str(&p(&format!(
+        "Models in this report: {}. {}",
+        model_names(ctx).join(", "),
+        if ctx.policies.is_empty() {
+            "No policy is applied.".to_string()
+        } else {
+            format!(
+                "Policies compared with the baseline: {}.",
+                ctx.policies.join(", ")
+            )
+        }
+    )));
+    for (m, why) in &ctx.skipped {
+        h.push_str(&note(&format!("Not run: {m}: {why}")));
+    }
+    section("overview", "Overview", h)
+}
+
+// ---------------------------------------------------------------------------------------------
+
+pub fn scenario(ctx: &Context) -> Section {
+    let sc = ctx.sc;
+    let mut h = String::new();
+    h.push_str(&h3("Issues"));
+    let rows: Vec<Vec<String>> = sc
+        .issues
+        .iter()
+        .map(|i| {
+            vec![
+                code(&i.id),
+                escape(i.name.as_deref().unwrap_or("")),
+                format!("{} .. {}", num(i.scale.lo), num(i.scale.hi)),
+                escape(i.low.as_deref().unwrap_or("")),
+                escape(i.high.as_deref().unwrap_or("")),
+                i.status_quo.as_ref().map_or_else(|| "–".into(), param),
+                opt(i.observed),
+            ]
+        })
+        .collect();
+    h.push_str(&table(
+        &[
+            "id",
+            "name",
+            "scale",
+            "low end",
+            "high end",
+            "status quo",
+            "observed",
+        ],
+        &rows,
+        &[5, 6],
+    ));
+
+    h.push_str(&h3("Actors"));
+    let mut head: Vec<String> = vec!["actor".into(), "capability".into()];
+    head.extend(sc.issues.iter().map(|i| {
+        format!(
+            "{} <span class=\"muted\">position (salience)</span>",
+            escape(&i.id)
+        )
+    }));
+    let heads: Vec<&str> = head.iter().map(String::as_str).collect();
+    let rows: Vec<Vec<String>> = sc
+        .actors
+        .iter()
+        .map(|a| {
+            let mut r = vec![
+                format!(
+                    "{} {}",
+                    code(&a.id),
+                    escape(a.name.as_deref().unwrap_or(""))
+                ),
+                param(&a.capability),
+            ];
+            r.extend(a.stances.iter().map(|s| match s {
+                Some(s) => format!("{} ({})", param(&s.position), param(&s.salience)),
+                None => "–".into(),
+            }));
+            r
+        })
+        .collect();
+    let numeric: Vec<usize> = (1..heads.len()).collect();
+    h.push_str(&table(&heads, &rows, &numeric));
+
+    if !sc.blocs.is_empty() {
+        h.push_str(&h3("Blocs"));
+        let rows: Vec<Vec<String>> = sc
+            .blocs
+            .iter()
+            .map(|b| {
+                let members: Vec<String> =
+                    b.members.iter().map(|m| code(sc.member_id(*m))).collect();
+                vec![
+                    code(&b.id),
+                    escape(b.name.as_deref().unwrap_or("")),
+                    escape(b.rule.name()),
+                    members.join(", "),
+                ]
+            })
+            .collect();
+        h.push_str(&table(&["id", "name", "rule", "members"], &rows, &[]));
+    }
+    if !sc.shocks.is_empty() {
+        h.push_str(&h3("Dated shocks"));
+        let unit = ctx.time_unit();
+        let rows: Vec<Vec<String>> = sc
+            .shocks
+            .iter()
+            .map(|x| {
+                vec![
+                    format!("{} {}", escape(&unit), x.at),
+                    code(&sc.target_path(x.target)),
+                    escape(&x.to.to_string()),
+                    escape(x.note.as_deref().unwrap_or("")),
+                ]
+            })
+            .collect();
+        h.push_str(&table(&["at", "what", "becomes", "note"], &rows, &[]));
+    }
+    let caps = charts::bar_chart(&BarChart {
+        rows: sc
+            .actors
+            .iter()
+            .map(|a| a.display_name().to_string())
+            .collect(),
+        values: sc.actors.iter().map(|a| a.capability.value()).collect(),
+        x_label: "capability",
+        colors: (0..sc.actors.len()).map(charts::color).collect(),
+        show: &num,
+        x_max: 0.0,
+    });
+    h.push_str(&figure(
+        &caps,
+        "Capabilities (central values). Each actor keeps its colour in every chart.",
+    ));
+
+    h.push_str(&h3("Positions and saliences, issue by issue"));
+    for (k, issue) in sc.issues.iter().enumerate() {
+        let mut stakes = sc.stakes(k);
+        if stakes.is_empty() {
+            continue;
+        }
+        stakes.sort_by(|a, b| {
+            a.position
+                .total_cmp(&b.position)
+                .then(a.actor.cmp(&b.actor))
+        });
+        let wmax = stakes.iter().map(|s| s.weight()).fold(0.0, f64::max);
+        let marks = stakes
+            .iter()
+            .enumerate()
+            .map(|(row, s)| Mark {
+                row,
+                x: s.position,
+                radius: radius(s.weight(), wmax),
+                color: charts::color(s.actor),
+                whisker: None,
+            })
+            .collect();
+        let mut markers = Vec::new();
+        if let Some(sq) = issue.status_quo {
+            markers.push(Marker {
+                label: format!("status quo {}", num(sq.value())),
+                x: sq.value(),
+                color: charts::GREY,
+            });
+        }
+        if let Some(o) = issue.observed {
+            markers.push(Marker {
+                label: format!("observed {}", num(o)),
+                x: o,
+                color: charts::GOOD,
+            });
+        }
+        let chart = charts::dot_chart(&DotChart {
+            rows: stakes
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{} (s {})",
+                        sc.actors[s.actor].display_name(),
+                        sig(s.salience, 2)
+                    )
+                })
+                .collect(),
+            x_label: &scale_label(issue),
+            x: charts::pad(issue.scale.lo, issue.scale.hi, 0.04),
+            marks,
+            markers,
+            keys: vec![Key {
+                label: "dot area ~ weight".into(),
+                color: charts::GREY,
+                kind: KeyKind::Dot,
+            }],
+        });
+        h.push_str(&figure(
+            &chart,
+            &format!(
+                "{}: each actor's position (s = salience); a dot's area grows with capability x salience, the weight the static models give it.",
+                issue_title(issue)
+            ),
+        ));
+    }
+    section("scenario", "The scenario", h)
+}
+
+/// A dot radius whose area grows with the weight.
+fn radius(w: f64, wmax: f64) -> u32 {
+    if wmax <= 0.0 || !w.is_finite() {
+        return 3;
+    }
+    (3.0 + 11.0 * (w / wmax).clamp(0.0, 1.0).sqrt()).round() as u32
+}
+
+// ---------------------------------------------------------------------------------------------
+
+pub fn forecasts(ctx: &Context) -> Section {
+    let sc = ctx.sc;
+    let mut h = String::new();
+    h.push_str(&p(&format!(
+        "Every model's outcome with the central values of the uncertain numbers and seed {}.",
+        ctx.opts.seed
+    )));
+    let names = model_names(ctx);
+    let mut head: Vec<String> = vec!["issue".into()];
+    head.extend(names.iter().map(|n| escape(n)));
+    head.push("status quo".into());
+    head.push("observed".into());
+    let heads: Vec<&str> = head.iter().map(String::as_str).collect();
+    let rows: Vec<Vec<String>> = sc
+        .issues
+        .iter()
+        .enumerate()
+        .map(|(k, i)| {
+            let mut r = vec![code(&i.id)];
+            r.extend(ctx.runs.iter().map(|m| opt(m.out.issues[k].outcome)));
+            r.push(opt(i.status_quo.map(|p| p.value())));
+            r.push(opt(i.observed));
+            r
+        })
+        .collect();
+    let numeric: Vec<usize> = (1..heads.len()).collect();
+    h.push_str(&table(&heads, &rows, &numeric));
+    for (k, issue) in sc.issues.iter().enumerate() {
+        let ran: Vec<(usize, f64)> = ctx
+            .runs
+            .iter()
+            .enumerate()
+            .filter_map(|(m, r)| r.out.issues[k].outcome.map(|x| (m, x)))
+            .collect();
+        if ran.is_empty() {
+            continue;
+        }
+        let marks = ran
+            .iter()
+            .enumerate()
+            .map(|(row, &(m, x))| Mark {
+                row,
+                x,
+                radius: 6,
+                color: charts::color(m),
+                whisker: None,
+            })
+            .collect();
+        let mut markers = Vec::new();
+        if let Some(sq) = issue.status_quo {
+            markers.push(Marker {
+                label: format!("status quo {}", num(sq.value())),
+                x: sq.value(),
+                color: charts::GREY,
+            });
+        }
+        if let Some(o) = issue.observed {
+            markers.push(Marker {
+                label: format!("observed {}", num(o)),
+                x: o,
+                color: charts::GOOD,
+            });
+        }
+        let chart = charts::dot_chart(&DotChart {
+            rows: ran
+                .iter()
+                .map(|&(m, x)| format!("{} {}", names[m], num(x)))
+                .collect(),
+            x_label: &scale_label(issue),
+            x: charts::pad(issue.scale.lo, issue.scale.hi, 0.04),
+            marks,
+            markers,
+            keys: Vec::new(),
+        });
+        h.push_str(&figure(
+            &chart,
+            &format!("{}: the forecast of each model.", issue_title(issue)),
+        ));
+    }
+    let notes: Vec<String> = ctx
+        .runs
+        .iter()
+        .flat_map(|r| {
+            r.out
+                .notes
+                .iter()
+                .map(move |n| format!("<li>{}: {}</li>", code(r.model.info().name), escape(n)))
+        })
+        .collect();
+    if !notes.is_empty() {
+        h.push_str(&format!(
+            "<details><summary>The models' notes ({})</summary><ul>\n{}\n</ul></details>\n",
+            notes.len(),
+            notes.join("\n")
+        ));
+    }
+    section("forecasts", "Forecasts by model", h)
+}
+
+// ---------------------------------------------------------------------------------------------
+
+pub fn trajectories(ctx: &Context) -> Option<Section> {
+    let sc = ctx.sc;
+    let mut h = String::new();
+    for r in &ctx.runs {
+        let rounds: Vec<&detente_core::model::Round> = r
+            .out
+            .rounds
+            .iter()
+            .filter_map(|x| match x {
+                RoundOutput::Stakeholder(s) => Some(s),
+                RoundOutput::War(_) => None,
+            })
+            .collect();
+        if rounds.len() < 2 {
+            continue;
+        }
+        let name = r.model.info().name;
+        h.push_str(&h3(&format!(
+            "{name}: {}",
+            count(rounds.len() - 1, "round", "rounds")
+        )));
+        h.push_str(&note(&format!("Source: {}", r.model.info().source)));
+        for issue in &sc.issues {
+            let mut lines = Vec::new();
+            for (a, actor) in sc.actors.iter().enumerate() {
+                let pts: Vec<(f64, f64)> = rounds
+                    .iter()
+                    .filter_map(|rd| {
+                        rd.issues
+                            .iter()
+                            .find(|i| i.id == issue.id)
+                            .and_then(|i| i.positions.get(&actor.id))
+                            .map(|&x| (rd.round as f64, x))
+                    })
+                    .collect();
+                if pts.is_empty() {
+                    continue;
+                }
+                lines.push(Line {
+                    label: actor.display_name().to_string(),
+                    points: pts,
+                    color: charts::color(a),
+                    width: 1,
+                    dashed: false,
+                    dots: false,
+                });
+            }
+            if lines.is_empty() {
+                continue;
+            }
+            let stat = |f: fn(&detente_core::model::RoundIssue) -> f64| -> Vec<(f64, f64)> {
+                rounds
+                    .iter()
+                    .filter_map(|rd| {
+                        rd.issues
+                            .iter()
+                            .find(|i| i.id == issue.id)
+                            .map(|i| (rd.round as f64, f(i)))
+                    })
+                    .collect()
+            };
+            lines.push(Line {
+                label: "weighted median".into(),
+                points: stat(|i| i.median),
+                color: charts::INK,
+                width: 3,
+                dashed: false,
+                dots: false,
+            });
+            lines.push(Line {
+                label: "weighted mean".into(),
+                points: stat(|i| i.mean),
+                color: charts::INK,
+                width: 2,
+                dashed: true,
+                dots: false,
+            });
+            let last = rounds.last().map_or(1, |r| r.round).max(1) as f64;
+            let chart = charts::line_chart(&LineChart {
+                x_label: "round",
+                y_label: &issue.id,
+                x: (0.0, last),
+                y: charts::pad(issue.scale.lo, issue.scale.hi, 0.03),
+                lines,
+                bands: Vec::new(),
+                markers: Vec::new(),
+                keys: Vec::new(),
+                height: 300,
+                integer_x: true,
+            });
+            h.push_str(&figure(
+                &chart,
+                &format!(
+                    "{name}, {}: each actor's position by round, with the weighted median and mean.",
+                    issue_title(issue)
+                ),
+            ));
+        }
+    }
+    (!h.is_empty()).then(|| section("trajectories", "Trajectories over rounds", h))
+}
+
+// ---------------------------------------------------------------------------------------------
+
+fn war_rounds(out: &RunOutput) -> Vec<&WarRoundOutput> {
+    out.rounds
+        .iter()
+        .filter_map(|r| match r {
+            RoundOutput::War(w) => Some(w.as_ref()),
+            RoundOutput::Stakeholder(_) => None,
+        })
+        .collect()
+}
+
+/// The war's timeline: the front, each side's value of fighting on, the bargaining range, the
+/// proposals and the ending.
+pub fn timeline(ctx: &Context, out: &RunOutput) -> Option<String> {
+    let sc = ctx.sc;
+    let war = sc.war.as_ref()?;
+    let w = out.war.as_ref()?;
+    let rounds = war_rounds(out);
+    if rounds.is_empty() {
+        return None;
+    }
+    let ids = &w.belligerents;
+    let name = |k: usize| sc.actors[war.belligerents[k]].display_name().to_string();
+    let steps = war.front_steps.max(1) as f64;
+    let x = |r: &WarRoundOutput| r.round as f64;
+    let value = |k: usize| -> Vec<(f64, f64)> {
+        rounds
+            .iter()
+            .filter_map(|r| r.value.get(&ids[k]).map(|&v| (x(r), v)))
+            .collect()
+    };
+    let mut ys: Vec<f64> = vec![0.0, 1.0];
+    for r in &rounds {
+        ys.extend(r.value.values().copied());
+    }
+    let lo = ys
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::min);
+    let hi = ys
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(1.0, f64::max);
+    let unit = ctx.time_unit();
+    let mut markers = Vec::new();
+    match (w.ending.as_str(), w.round) {
+        ("ceasefire", Some(r)) => markers.push(Marker {
+            label: format!("ceasefire, {unit} {r}"),
+            x: r as f64,
+            color: charts::GOOD,
+        }),
+        ("victory", Some(r)) => markers.push(Marker {
+            label: format!(
+                "victory of {}, end of {unit} {r}",
+                w.victor
+                    .as_deref()
+                    .and_then(|v| sc.actor_index(v))
+                    .map_or("?", |a| sc.actors[a].display_name())
+            ),
+            // The battle of round r moves the front to the end, shown at r + 1.
+            x: r as f64 + 1.0,
+            color: charts::BAD,
+        }),
+        _ => {}
+    }
+    let last = rounds.last().map_or(1.0, |r| r.round as f64);
+    let first = rounds.first().map_or(0.0, |r| r.round as f64);
+    // The risk that the peace breaks, beside the ceasefire it follows.
+    let renewed: Vec<String> = ["within_12", "within_24", "within_60"]
+        .iter()
+        .filter_map(|k| w.renewed_war.get(*k).copied().flatten().map(pct))
+        .collect();
+    let keys = if renewed.len() == 3 {
+        vec![
+            Key {
+                label: "renewed war within 12/24/60:".into(),
+                color: charts::INK,
+                kind: KeyKind::Text,
+            },
+            Key {
+                label: format!("  {}", renewed.join(" / ")),
+                color: charts::INK,
+                kind: KeyKind::Text,
+            },
+        ]
+    } else {
+        Vec::new()
+    };
+    let mut front: Vec<(f64, f64)> = rounds
+        .iter()
+        .map(|r| (x(r), r.front as f64 / steps))
+        .collect();
+    if w.ending == "victory" {
+        // The front's last move, the one that ended the war.
+        let end = if w.victor.as_deref() == Some(ids[0].as_str()) {
+            1.0
+        } else {
+            0.0
+        };
+        front.push((last + 1.0, end));
+    }
+    let chart = charts::line_chart(&LineChart {
+        x_label: &unit,
+        y_label: "share of the stakes / of the front",
+        x: (first - 0.5, last + 1.5),
+        y: charts::pad(lo, hi, 0.04),
+        lines: vec![
+            Line {
+                label: format!("front ({}'s progress)", name(0)),
+                points: front,
+                color: charts::INK,
+                width: 3,
+                dashed: false,
+                dots: false,
+            },
+            Line {
+                label: format!("{}: value of fighting", name(0)),
+                points: value(0),
+                color: charts::SIDE[0],
+                width: 2,
+                dashed: false,
+                dots: false,
+            },
+            Line {
+                label: format!("{}: value of fighting", name(1)),
+                points: value(1),
+                color: charts::SIDE[1],
+                width: 2,
+                dashed: false,
+                dots: false,
+            },
+            Line {
+                label: "proposal (A's share)".into(),
+                points: rounds.iter().map(|r| (x(r), r.proposal)).collect(),
+                color: charts::GREY,
+                width: 0,
+                dashed: false,
+                dots: true,
+            },
+        ],
+        keys,
+        bands: vec![Band {
+            label: "bargaining range".into(),
+            points: rounds
+                .iter()
+                .map(|r| (x(r), r.range[0], r.range[1]))
+                .collect(),
+            color: charts::GOOD,
+        }],
+        markers,
+        height: 340,
+        integer_x: true,
+    });
+    Some(chart)
+}
+
+pub fn war(ctx: &Context) -> Option<Section> {
+    let sc = ctx.sc;
+    let war = sc.war.as_ref()?;
+    let run = ctx.runs.iter().find(|r| r.model.info().name == "war")?;
+    let out = &run.out;
+    let w = out.war.as_ref()?;
+    let unit = ctx.time_unit();
+    let name = |k: usize| sc.actors[war.belligerents[k]].display_name().to_string();
+    let mut h = String::new();
+    h.push_str(&p(&format!(
+        "{} (A) and {} (B) fight over {}; one round is one {unit}, up to {} {unit}s. Seed {}.",
+        name(0),
+        name(1),
+        issue_title(&sc.issues[war.stakes]),
+        war.horizon,
+        ctx.opts.seed
+    )));
+    for s in &w.summary {
+        h.push_str(&format!("<p class=\"box\">{}</p>\n", escape(s)));
+    }
+    h.push_str(&h3("Timeline"));
+    if let Some(chart) = timeline(ctx, out) {
+        h.push_str(&figure(
+            &chart,
+            &format!(
+                "The war {unit} by {unit} (seed {}): the front as the share of the line {} holds; each side's value of fighting on (its chance of winning less the costs to come, in shares of the stakes); the bargaining range [W_A, 1 - W_B] in A's share where it is not empty; the forum's proposals; and how it ended.",
+                ctx.opts.seed,
+                name(0)
+            ),
+        ));
+    }
+    let rounds = war_rounds(out);
+    if !rounds.is_empty() {
+        let belief = |k: usize, truth: bool| -> Vec<(f64, f64)> {
+            rounds
+                .iter()
+                .filter_map(|r| {
+                    let m = if truth { &r.truth } else { &r.belief };
+                    m.get(&w.belligerents[k]).map(|&v| (r.round as f64, v))
+                })
+                .collect()
+        };
+        let last = rounds.last().map_or(1.0, |r| r.round as f64);
+        let chart = charts::line_chart(&LineChart {
+            x_label: &unit,
+            y_label: "chance of winning a battle",
+            x: (
+                rounds[0].round as f64,
+                last.max(rounds[0].round as f64 + 1.0),
+            ),
+            y: (0.0, 1.0),
+            lines: (0..2)
+                .flat_map(|k| {
+                    [
+                        Line {
+                            label: format!("{}: belief", name(k)),
+                            points: belief(k, false),
+                            color: charts::SIDE[k],
+                            width: 2,
+                            dashed: false,
+                            dots: false,
+                        },
+                        Line {
+                            label: format!("{}: truth", name(k)),
+                            points: belief(k, true),
+                            color: charts::SIDE[k],
+                            width: 2,
+                            dashed: true,
+                            dots: false,
+                        },
+                    ]
+                })
+                .collect(),
+            bands: Vec::new(),
+            markers: Vec::new(),
+            keys: Vec::new(),
+            height: 260,
+            integer_x: true,
+        });
+        h.push_str(&figure(
+            &chart,
+            "Misperception: each side's belief that it wins a battle against the truth; beliefs that sum above one are joint optimism.",
+        ));
+    }
+    h.push_str(&h3("Renewed war"));
+    let renewed: Vec<(String, f64)> = ["within_12", "within_24", "within_60"]
+        .iter()
+        .filter_map(|k| {
+            w.renewed_war
+                .get(*k)
+                .copied()
+                .flatten()
+                .map(|v| (format!("within {} {unit}s", &k[7..]), v))
+        })
+        .collect();
+    if renewed.is_empty() {
+        h.push_str(&p(&format!(
+            "This run (seed {}) ends without a ceasefire, so there is no peace to break.",
+            ctx.opts.seed
+        )));
+    } else {
+        h.push_str(&figure(
+            &charts::bar_chart(&BarChart {
+                rows: renewed.iter().map(|r| r.0.clone()).collect(),
+                values: renewed.iter().map(|r| r.1).collect(),
+                x_label: "probability of renewed war after the ceasefire",
+                colors: vec![charts::BAD; renewed.len()],
+                show: &pct,
+                x_max: 1.0,
+            }),
+            "The probability that war resumes within 12, 24 and 60 time units of this run's ceasefire, from the terms, rearmament and the shift of power.",
+        ));
+    }
+    if let Some(e) = &w.ensemble {
+        h.push_str(&h3(&format!(
+            "Across {} seeds ({}..{})",
+            e.runs,
+            e.first_seed,
+            e.first_seed + e.runs.saturating_sub(1)
+        )));
+        let rows = vec![
+            format!("ceasefire within {} {unit}s", war.horizon),
+            format!("victory of {}", name(0)),
+            format!("victory of {}", name(1)),
+            "still fighting".to_string(),
+        ];
+        h.push_str(&figure(
+            &charts::bar_chart(&BarChart {
+                rows,
+                values: vec![e.ceasefire, e.victory[0], e.victory[1], e.ongoing],
+                x_label: "share of seeded runs",
+                colors: vec![charts::GOOD, charts::SIDE[0], charts::SIDE[1], charts::GREY],
+                show: &pct,
+                x_max: 1.0,
+            }),
+            "How the war ends over many seeds of its dice (battles, signals), with the central values of the uncertain numbers.",
+        ));
+        h.push_str(&table(
+            &[
+                "median ceasefire",
+                "mean share of A",
+                "mean renewed war within 60",
+                "mean belief gap",
+            ],
+            &[vec![
+                e.median_ceasefire_round
+                    .map_or_else(|| "–".into(), |r| format!("{unit} {r}")),
+                e.mean_share.map_or_else(|| "–".into(), pct),
+                e.mean_renewal_60.map_or_else(|| "–".into(), pct),
+                num(e.mean_abs_gap),
+            ]],
+            &[1, 2, 3],
+        ));
+    }
+    Some(section("war", "The war", h))
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// What the war model's exploration says about one set of outputs (a row per run).
+struct WarShares {
+    early: f64,
+    ceasefire: f64,
+    victory: [f64; 2],
+    ongoing: f64,
+    median_time: f64,
+    mean_share: f64,
+    mean_renewed_60: f64,
+}
+
+/// `outputs` row-major with `w` columns starting at column `off` of `names`.
+fn war_shares(ctx: &Context, names: &[String], off: usize, outputs: &[f64], w: usize) -> WarShares {
+    let col = |n: &str| names.iter().position(|c| c == n).map(|i| i - off);
+    let sc = ctx.sc;
+    let war = sc.war.as_ref().expect("a war");
+    let time = col(&ceasefire_time_column(sc));
+    let cf = col("ceasefire");
+    let share = col("ceasefire_share");
+    let ongoing = col("ongoing");
+    let vic: Vec<Option<usize>> = (0..2)
+        .map(|k| col(&format!("victory.{}", sc.actors[war.belligerents[k]].id)))
+        .collect();
+    let renewed = col("renewed_60");
+    let rows: Vec<&[f64]> = outputs.chunks(w).collect();
+    let n = rows.len().max(1) as f64;
+    let share_of = |c: Option<usize>| {
+        c.map_or(f64::NAN, |c| {
+            rows.iter().filter(|r| r[c] == 1.0).count() as f64 / n
+        })
+    };
+    let mean = |c: Option<usize>| {
+        let v: Vec<f64> = c.map_or(Vec::new(), |c| {
+            rows.iter().map(|r| r[c]).filter(|x| !x.is_nan()).collect()
+        });
+        if v.is_empty() {
+            f64::NAN
+        } else {
+            v.iter().sum::<f64>() / v.len() as f64
+        }
+    };
+    let mut times: Vec<f64> = time.map_or(Vec::new(), |t| {
+        rows.iter().map(|r| r[t]).filter(|x| !x.is_nan()).collect()
+    });
+    times.sort_by(f64::total_cmp);
+    WarShares {
+        early: time.map_or(f64::NAN, |t| {
+            rows.iter().filter(|r| r[t] <= EARLY as f64).count() as f64 / n
+        }),
+        ceasefire: share_of(cf),
+        victory: [share_of(vic[0]), share_of(vic[1])],
+        ongoing: share_of(ongoing),
+        median_time: detente_explore::summary::exact_quantile(&times, 0.5),
+        mean_share: mean(share),
+        mean_renewed_60: mean(renewed),
+    }
+}
+
+pub fn policies(ctx: &Context, ex: Option<&Exploration>) -> Option<Section> {
+    if ctx.policies.is_empty() {
+        return None;
+    }
+    let sc = ctx.sc;
+    let unit = ctx.time_unit();
+    let mut labels = vec!["baseline (no policy)".to_string()];
+    labels.extend(ctx.policies.iter().cloned());
+    let mut outs: Vec<&RunOutput> = vec![ctx.primary_run()];
+    outs.extend(ctx.policy_runs.iter());
+    let mut h = String::new();
+    h.push_str(&p(&format!(
+        "The {} model with each policy and without any; every policy sees the same seed{}.",
+        ctx.primary.info().name,
+        if ex.is_some() {
+            " and the same sampled futures"
+        } else {
+            ""
+        }
+    )));
+    let described: Vec<Vec<String>> = ctx
+        .policies
+        .iter()
+        .filter_map(|p| sc.policy(p))
+        .map(|p| {
+            let shocks: Vec<String> = p
+                .shocks
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{} = {} at {} {}",
+                        sc.target_path(s.target),
+                        s.to,
+                        unit,
+                        s.at
+                    )
+                })
+                .collect();
+            vec![
+                code(&p.id),
+                escape(p.description.as_deref().unwrap_or("")),
+                escape(&shocks.join("; ")),
+            ]
+        })
+        .collect();
+    h.push_str(&table(
+        &["policy", "description", "changes"],
+        &described,
+        &[],
+    ));
+
+    if ctx.is_war() {
+        // Per policy: the ensemble at central values, and across the sampled futures.
+        let mut rows = Vec::new();
+        let mut values = Vec::new();
+        for (label, out) in labels.iter().zip(&outs) {
+            let e = out.war.as_ref().and_then(|w| w.ensemble.as_ref());
+            let mut r = vec![
+                escape(label),
+                e.map_or_else(|| "–".into(), |e| pct(e.ceasefire)),
+                e.and_then(|e| e.median_ceasefire_round)
+                    .map_or_else(|| "–".into(), |r| r.to_string()),
+                e.and_then(|e| e.mean_renewal_60)
+                    .map_or_else(|| "–".into(), pct),
+            ];
+            values.push(e.map_or(f64::NAN, |e| e.ceasefire));
+            if ex.is_none() {
+                rows.push(r);
+                continue;
+            }
+            r.push(String::new());
+            rows.push(r);
+        }
+        let mut head = vec![
+            "policy".to_string(),
+            "ceasefire (seeds)".to_string(),
+            format!("median ceasefire {unit}"),
+            "renewed war within 60".to_string(),
+        ];
+        if let Some(ex) = ex {
+            head.truncate(4);
+            head.extend([
+                format!("ceasefire within {EARLY} (futures)"),
+                "ceasefire (futures)".into(),
+                format!("median ceasefire {unit} (futures)"),
+                "mean share of A at a ceasefire (futures)".into(),
+                "mean renewed war within 60 (futures)".into(),
+            ]);
+            let w = ex.width() - ex.k;
+            let mut early = Vec::new();
+            for (j, r) in rows.iter_mut().enumerate() {
+                r.pop();
+                let outputs: Vec<f64> = if j == 0 {
+                    ex.rows
+                        .chunks(ex.width())
+                        .flat_map(|r| r[ex.k..].iter().copied())
+                        .collect()
+                } else {
+                    ex.policy_outputs[j - 1].clone()
+                };
+                let s = war_shares(ctx, &ex.columns, ex.k, &outputs, w);
+                r.extend([
+                    pct(s.early),
+                    pct(s.ceasefire),
+                    if s.median_time.is_nan() {
+                        "–".into()
+                    } else {
+                        num(s.median_time)
+                    },
+                    pct(s.mean_share),
+                    pct(s.mean_renewed_60),
+                ]);
+                early.push(s.early);
+            }
+            values = early;
+        }
+        let heads: Vec<&str> = head.iter().map(String::as_str).collect();
+        let numeric: Vec<usize> = (1..heads.len()).collect();
+        h.push_str(&table(&heads, &rows, &numeric));
+        let what = if ex.is_some() {
+            format!("share of sampled futures with a ceasefire within {EARLY} {unit}s")
+        } else {
+            "share of seeded runs with a ceasefire".to_string()
+        };
+        h.push_str(&figure(
+            &charts::bar_chart(&BarChart {
+                rows: labels.clone(),
+                values,
+                x_label: &what,
+                colors: (0..labels.len()).map(charts::color).collect(),
+                show: &pct,
+                x_max: 1.0,
+            }),
+            &format!("Each policy beside the baseline: {what}."),
+        ));
+    } else {
+        let rows: Vec<Vec<String>> = labels
+            .iter()
+            .zip(&outs)
+            .map(|(l, o)| {
+                let mut r = vec![escape(l)];
+                r.extend(o.issues.iter().map(|i| opt(i.outcome)));
+                r
+            })
+            .collect();
+        let mut head = vec!["policy".to_string()];
+        head.extend(sc.issues.iter().map(|i| escape(&i.id)));
+        let heads: Vec<&str> = head.iter().map(String::as_str).collect();
+        let numeric: Vec<usize> = (1..heads.len()).collect();
+        h.push_str(&table(&heads, &rows, &numeric));
+        for (k, issue) in sc.issues.iter().enumerate() {
+            let mut marks = Vec::new();
+            for (j, o) in outs.iter().enumerate() {
+                let Some(x) = o.issues[k].outcome else {
+                    continue;
+                };
+                let whisker = ex.map(|ex| {
+                    let v: Vec<f64> = if j == 0 {
+                        ex.column(ex.k + k)
+                    } else {
+                        let w = ex.width() - ex.k;
+                        ex.policy_outputs[j - 1].chunks(w).map(|r| r[k]).collect()
+                    };
+                    let mut c = Column::default();
+                    v.iter().for_each(|&x| c.push(x));
+                    let s = c.stats();
+                    (s.quantiles[0], s.quantiles[4])
+                });
+                marks.push(Mark {
+                    row: j,
+                    x,
+                    radius: 6,
+                    color: charts::color(j),
+                    whisker,
+                });
+            }
+            if marks.is_empty() {
+                continue;
+            }
+            let chart = charts::dot_chart(&DotChart {
+                rows: labels.clone(),
+                x_label: &scale_label(issue),
+                x: charts::pad(issue.scale.lo, issue.scale.hi, 0.04),
+                marks,
+                markers: Vec::new(),
+                keys: Vec::new(),
+            });
+            h.push_str(&figure(
+                &chart,
+                &format!(
+                    "{}: the forecast under each policy (dot){}.",
+                    issue_title(issue),
+                    if ex.is_some() {
+                        ", with the 5-95% range over the sampled futures (line)"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+    }
+    Some(section("policies", "Policies side by side", h))
+}
+
+// ---------------------------------------------------------------------------------------------
+
+pub fn uncertainty(ctx: &Context, ex: &Exploration) -> Result<Vec<Section>, ReportError> {
+    let mut out = vec![distributions(ctx, ex)];
+    out.push(sensitivity(ctx, ex)?);
+    out.push(discovery(ctx, ex));
+    Ok(out)
+}
+
+fn stats_row(name: &str, values: &[f64]) -> (Vec<String>, detente_explore::summary::Stats) {
+    let mut c = Column::default();
+    values.iter().for_each(|&x| c.push(x));
+    let s = c.stats();
+    let mut r = vec![code(name), s.n.to_string(), num(s.mean), num(s.sd)];
+    r.extend(s.quantiles.iter().map(|&q| num(q)));
+    (r, s)
+}
+
+fn stats_head() -> Vec<String> {
+    let mut h = vec![
+        "column".to_string(),
+        "runs with a value".into(),
+        "mean".into(),
+        "sd".into(),
+    ];
+    h.extend(QUANTILES.iter().map(|q| format!("{:.0}%", 100.0 * q)));
+    h
+}
+
+fn distributions(ctx: &Context, ex: &Exploration) -> Section {
+    let sc = ctx.sc;
+    let n = ex.n();
+    let unit = ctx.time_unit();
+    let mut h = String::new();
+    h.push_str(&p(&format!(
+        "{n} futures sampled by Latin hypercube (seed {}) over the {} uncertain number(s); the {} model runs once on each, with its own seed derived from the run.",
+        ctx.opts.seed,
+        ex.k,
+        ctx.primary.info().name
+    )));
+    let rows: Vec<Vec<String>> = ex
+        .plan
+        .inputs()
+        .iter()
+        .enumerate()
+        .map(|(d, u)| {
+            vec![
+                code(&u.name),
+                escape(&u.dist.to_string()),
+                num(u.clamp(u.dist.central())),
+                num(ex.plan.sampler.value(d, SWING[0])),
+                num(ex.plan.sampler.value(d, SWING[1])),
+            ]
+        })
+        .collect();
+    h.push_str(&h3("The uncertain numbers"));
+    h.push_str(&table(
+        &["input", "distribution", "central", "5%", "95%"],
+        &rows,
+        &[2, 3, 4],
+    ));
+    h.push_str(&h3("Outcomes across the futures"));
+    if ctx.is_war() {
+        let w = ex.width() - ex.k;
+        let outputs: Vec<f64> = ex
+            .rows
+            .chunks(ex.width())
+            .flat_map(|r| r[ex.k..].iter().copied())
+            .collect();
+        let s = war_shares(ctx, &ex.columns, ex.k, &outputs, w);
+        let war = sc.war.as_ref().expect("a war");
+        let name = |k: usize| sc.actors[war.belligerents[k]].display_name().to_string();
+        h.push_str(&figure(
+            &charts::bar_chart(&BarChart {
+                rows: vec![
+                    format!("ceasefire within {EARLY} {unit}s"),
+                    format!("ceasefire within {} {unit}s", war.horizon),
+                    format!("victory of {}", name(0)),
+                    format!("victory of {}", name(1)),
+                    "still fighting".into(),
+                ],
+                values: vec![s.early, s.ceasefire, s.victory[0], s.victory[1], s.ongoing],
+                x_label: "share of sampled futures",
+                colors: vec![
+                    charts::GOOD,
+                    charts::GOOD,
+                    charts::SIDE[0],
+                    charts::SIDE[1],
+                    charts::GREY,
+                ],
+                show: &pct,
+                x_max: 1.0,
+            }),
+            "How the war ends across the sampled futures.",
+        ));
+    }
+    let mut table_rows = Vec::new();
+    let mut charts_html = String::new();
+    for c in ex.k..ex.width() {
+        let name = &ex.columns[c];
+        let values = ex.column(c);
+        let (row, s) = stats_row(name, &values);
+        table_rows.push(row);
+        let binary = values.iter().all(|&x| x.is_nan() || x == 0.0 || x == 1.0);
+        if binary || s.n == 0 || s.max <= s.min {
+            continue;
+        }
+        let mut markers = vec![Marker {
+            label: format!("median {}", num(s.quantiles[2])),
+            x: s.quantiles[2],
+            color: charts::INK,
+        }];
+        let issue = name
+            .strip_suffix(".outcome")
+            .and_then(|id| sc.issue_index(id));
+        // One seeded path of a war is no central forecast, so only the other models show one.
+        if let (Some(k), false) = (issue, ctx.is_war()) {
+            if let Some(x) = ctx.primary_run().issues[k].outcome {
+                markers.push(Marker {
+                    label: format!("central forecast {}", num(x)),
+                    x,
+                    color: charts::BAD,
+                });
+            }
+        }
+        let missing = if s.missing > 0 {
+            format!(
+                " {} of the {n} runs have no value (e.g. no ceasefire) and are not drawn.",
+                s.missing
+            )
+        } else {
+            String::new()
+        };
+        charts_html.push_str(&figure(
+            &charts::histogram(&charts::Histogram {
+                x_label: name,
+                bins: charts::bins(&values, n),
+                markers,
+                color: charts::PALETTE[0],
+            }),
+            &format!("{name} across the sampled futures.{missing}"),
+        ));
+    }
+    let head = stats_head();
+    let heads: Vec<&str> = head.iter().map(String::as_str).collect();
+    let numeric: Vec<usize> = (1..heads.len()).collect();
+    if charts_html.is_empty() && !ctx.is_war() {
+        h.push_str(&note(&format!(
+            "No outcome of the {} model varies across the futures: its outcomes do not depend on the uncertain numbers.",
+            ctx.primary.info().name
+        )));
+    }
+    h.push_str(&charts_html);
+    h.push_str(&table(&heads, &table_rows, &numeric));
+    section("distributions", "Outcome distributions", h)
+}
+
+fn sensitivity(ctx: &Context, ex: &Exploration) -> Result<Section, ReportError> {
+    let tornadoes = analysis::tornadoes(ctx, ex)?;
+    let mut h = String::new();
+    h.push_str(&p(&format!(
+        "One input at a time: each uncertain number moves from its central value to its {:.0}% and {:.0}% quantile while the others stay central; the bars show how far the output moves. Inputs are sorted by the size of the swing.{}",
+        100.0 * SWING[0],
+        100.0 * SWING[1],
+        if ctx.is_war() {
+            format!(
+                " For the war model each point is the share of {} seeded runs (the same seeds at every point) with a ceasefire within {EARLY} {}s.",
+                ctx.opts.runs.min(analysis::TORNADO_SEEDS),
+                ctx.time_unit()
+            )
+        } else {
+            String::new()
+        }
+    )));
+    let mut shown = 0;
+    for t in &tornadoes {
+        if t.swings.iter().all(|s| s.width() <= 1e-12) {
+            continue;
+        }
+        shown += 1;
+        let war = ctx.is_war();
+        let show = move |x: f64| if war { pct(x) } else { num(x) };
+        let rows: Vec<String> = t
+            .swings
+            .iter()
+            .map(|s| format!("{} ({} / {})", s.input, sig(s.x[0], 3), sig(s.x[1], 3)))
+            .collect();
+        h.push_str(&h3(&t.output));
+        h.push_str(&figure(
+            &charts::tornado(&charts::TornadoChart {
+                rows,
+                ends: t.swings.iter().map(|s| (s.y[0], s.y[1])).collect(),
+                base: t.base,
+                x_label: &t.output,
+                show: &show,
+            }),
+            &format!(
+                "Tornado for {}: each row names the input and its values at the 5% / 95% quantile.",
+                t.output
+            ),
+        ));
+        let rows: Vec<Vec<String>> = t
+            .swings
+            .iter()
+            .map(|s| {
+                vec![
+                    code(&s.input),
+                    num(s.x[0]),
+                    num(s.x[1]),
+                    show(s.y[0]),
+                    show(s.y[1]),
+                    show(s.width()),
+                ]
+            })
+            .collect();
+        h.push_str(&table(
+            &[
+                "input",
+                "at 5%",
+                "at 95%",
+                "output at 5%",
+                "output at 95%",
+                "swing",
+            ],
+            &rows,
+            &[1, 2, 3, 4, 5],
+        ));
+    }
+    if shown == 0 {
+        h.push_str(&note(
+            "No output moves when an input swings alone: the outcomes do not depend on the uncertain numbers one at a time.",
+        ));
+    }
+    Ok(section(
+        "sensitivity",
+        "What drives the outcome (tornado)",
+        h,
+    ))
+}
+
+fn discovery(ctx: &Context, ex: &Exploration) -> Section {
+    let events = analysis::events(ctx, ex);
+    let mut h = String::new();
+    h.push_str(&p(
+        "What would need to be true: PRIM (Friedman & Fisher 1999) looks for ranges of the uncertain inputs in which the condition holds much more often than overall. Density is the share of runs inside the box where the condition holds; coverage the share of all such runs that fall inside the box.",
+    ));
+    if ctx.opts.event.is_none() {
+        h.push_str(&note(&if ctx.is_war() {
+            format!(
+                "Default condition: a ceasefire within {EARLY} {}s. Another can be given with --where.",
+                ctx.time_unit()
+            )
+        } else {
+            "Default condition, per issue whose outcome varies: an outcome above the central forecast. Another can be given with --where.".to_string()
+        }));
+    }
+    if events.is_empty() {
+        h.push_str(&note(
+            "No outcome varies across the futures, so there is no condition to explain.",
+        ));
+    }
+    for (src, e) in &events {
+        let f = analysis::discover(ex, e);
+        h.push_str(&h3(&format!("When {src}")));
+        h.push_str(&p(&format!(
+            "The condition holds in {} of {} runs ({}).",
+            f.hits,
+            f.n,
+            pct(f.hits as f64 / f.n.max(1) as f64)
+        )));
+        let refs: Vec<&str> = f.names.iter().map(String::as_str).collect();
+        match &f.result {
+            Err(e) => h.push_str(&note(&format!("PRIM could not run: {e}"))),
+            Ok(d) => {
+                if let Some(n) = &d.note {
+                    h.push_str(&note(n));
+                }
+                for (i, b) in d.boxes.iter().enumerate() {
+                    h.push_str(&format!(
+                        "<p class=\"box\"><strong>Box {}:</strong> {}</p>\n",
+                        i + 1,
+                        escape(&b.chosen.describe_as(&refs, src))
+                    ));
+                    let rows: Vec<Vec<String>> = b
+                        .chosen
+                        .restricted
+                        .iter()
+                        .map(|&(c, lo, hi)| {
+                            vec![
+                                code(&f.names[c]),
+                                lo.map_or_else(|| "(any)".into(), num),
+                                hi.map_or_else(|| "(any)".into(), num),
+                            ]
+                        })
+                        .collect();
+                    if !rows.is_empty() {
+                        h.push_str(&table(&["input", "at least", "at most"], &rows, &[1, 2]));
+                    }
+                    h.push_str(&format!(
+                        "<p class=\"note\">Box {}: coverage {}, density {}, {} of all runs.</p>\n",
+                        i + 1,
+                        pct(b.chosen.coverage),
+                        pct(b.chosen.density),
+                        pct(b.chosen.mass)
+                    ));
+                    if i == 0 && b.trajectory.len() > 1 {
+                        let picked = b
+                            .trajectory
+                            .get(b.picked)
+                            .map_or((b.chosen.coverage, b.chosen.density), |s| {
+                                (s.coverage, s.density)
+                            });
+                        h.push_str(&figure(
+                            &charts::tradeoff(&b.tradeoff(), picked),
+                            "PRIM's peeling: each step trades coverage for density; the step reported is marked (before pasting).",
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    section(
+        "discovery",
+        "What would need to be true (scenario discovery)",
+        h,
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+
+pub fn method(ctx: &Context) -> Section {
+    let mut h = String::new();
+    let rows: Vec<Vec<String>> = ctx
+        .runs
+        .iter()
+        .map(|r| {
+            let i = r.model.info();
+            vec![code(i.name), escape(i.summary), escape(i.source)]
+        })
+        .collect();
+    h.push_str(&table(&["model", "what it computes", "source"], &rows, &[]));
+    let mut cmd = String::from("detente report FILE");
+    if let Some(m) = &ctx.opts.model {
+        cmd.push_str(&format!(" --model {m}"));
+    }
+    for p in &ctx.policies {
+        cmd.push_str(&format!(" --policy {p}"));
+    }
+    cmd.push_str(&format!(
+        " --runs {} --seed {}",
+        ctx.opts.runs, ctx.opts.seed
+    ));
+    if let Some(e) = &ctx.opts.event {
+        cmd.push_str(&format!(" --where '{e}'"));
+    }
+    h.push_str(&format!(
+        "<p>To make this report again: {}</p>\n",
+        code(&cmd)
+    ));
+    h.push_str(&p(
+        "Forecasts use the central value of each uncertain number (the mode of a triangular distribution, else the mean). The uncertainty sections sample the distributions (truncated to each field's range) by Latin hypercube; run r's numbers and model seed derive from the seed and r only. Tornado: one input at a time between its 5% and 95% quantiles. Scenario discovery: PRIM with peeling 5%, pasting 1%, a minimum box of 5% of the runs, the box chosen by information gain, and a second box by covering. See docs/report.md.",
+    ));
+    section("method", "How this report was made", h)
+}
