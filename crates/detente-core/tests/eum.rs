@@ -3,8 +3,10 @@
 
 use detente_core::model::{self, Round, RunOptions, RunResult};
 use detente_core::output::run;
-use detente_core::{Scenario, parse_toml};
+use detente_core::{Param, Scenario, parse_toml};
 use proptest::prelude::*;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 
 fn data(path: &str) -> String {
     let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -472,5 +474,99 @@ fn issues_run_independently() {
         assert_eq!(a.issues[0], b.issues[0]);
         assert_eq!(a.issues[1].id, "other");
         assert_eq!(a.issues[1].positions.len(), 3);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The outcomes alone (`Model::outcomes`, what sweeps call) against the full run.
+
+/// `outcomes` and `run`'s outcomes of every model on `s`, as bits (NaN for `None`), or both
+/// errors.
+fn assert_outcomes_match_run(s: &Scenario) {
+    let opts = RunOptions { seed: 7 };
+    for m in model::all() {
+        let full = m.run(s, &opts).map(|r| {
+            r.outcomes
+                .iter()
+                .map(|o| o.unwrap_or(f64::NAN).to_bits())
+                .collect::<Vec<_>>()
+        });
+        // Appended after what is already there, as a row's inputs come first.
+        let mut out = vec![1.5];
+        let lean = m.outcomes(s, &opts, &mut out).map(|()| {
+            assert_eq!(out[0], 1.5, "{}", m.info().name);
+            out[1..].iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+        });
+        assert_eq!(lean, full, "{}", m.info().name);
+    }
+}
+
+/// The EC case with every capability, position and salience drawn around its value (so that no
+/// two actors share a position, as in a sweep), under every option of the model.
+#[test]
+fn outcomes_alone_equal_the_runs_on_perturbed_ec_cases() {
+    let variants = [
+        "",
+        "[models.eum]\nq = 0.5\n",
+        "[models.eum]\nq = 0\nrounds = 12\n",
+        "[models.eum]\nstop = \"converged\"\nrounds = 30\ntolerance = 0.01\n",
+        "[[shock]]\nat = 3\nset = \"belgium.position.date\"\nto = 4\n",
+        "[[shock]]\nat = 0\nset = \"france.salience.date\"\nto = 0.3\n",
+    ];
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    for (v, extra) in variants.iter().enumerate() {
+        let base = ec_with(extra);
+        for k in 0..if v == 0 { 400 } else { 60 } {
+            let mut s = base.clone();
+            // Every other case also shares some positions exactly, and fixes a risk attitude.
+            let snap = k % 2 == 1;
+            for a in &mut s.actors {
+                let c = a.capability.value();
+                a.capability = Param::Fixed(c * rng.random_range(0.8..1.2));
+                for st in a.stances.iter_mut().flatten() {
+                    let x = st.position.value();
+                    let x = if snap && rng.random_bool(0.5) {
+                        x
+                    } else {
+                        (x + rng.random_range(-1.0..1.0)).clamp(4.0, 10.0)
+                    };
+                    st.position = Param::Fixed(x);
+                    let sal = st.salience.value();
+                    st.salience = Param::Fixed((sal + rng.random_range(-0.1..0.1)).clamp(0.0, 1.0));
+                }
+            }
+            if snap {
+                s.actors[1].risk = Some(Param::Fixed(rng.random_range(-1.0..1.0)));
+            }
+            assert_outcomes_match_run(&s);
+        }
+    }
+}
+
+/// The same on every bundled scenario and data case as they are.
+#[test]
+fn outcomes_alone_equal_the_runs_on_the_bundled_scenarios() {
+    for name in [
+        "scenarios/ec-car-emissions.toml",
+        "scenarios/china-soe-reform.toml",
+        "scenarios/ukraine-ceasefire-2026.toml",
+    ] {
+        assert_outcomes_match_run(&parse_toml(&data(name)).unwrap());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn outcomes_alone_equal_the_runs_bit_for_bit(
+        actors in actors(),
+        lo in -100.0..100.0f64,
+        width in 0.1..1000.0f64,
+        q in 0.0..=1.0f64,
+        rounds in 1u32..12,
+    ) {
+        let indexed: Vec<(usize, A)> = actors.into_iter().enumerate().collect();
+        assert_outcomes_match_run(&scenario(&indexed, lo, lo + width, q, rounds));
     }
 }

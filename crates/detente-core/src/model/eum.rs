@@ -31,6 +31,16 @@ impl Model for Eum {
         // The model draws no random numbers, so the seed does not matter.
         Ok(run(scenario))
     }
+
+    fn outcomes(
+        &self,
+        scenario: &Scenario,
+        _opts: &RunOptions,
+        out: &mut Vec<f64>,
+    ) -> Result<(), ModelError> {
+        outcomes(scenario, out);
+        Ok(())
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -199,6 +209,8 @@ struct Positions {
     /// Whether two positions are equal, so that there is no contest between them (only 0.0 and
     /// -0.0 are equal and yet two positions here).
     same: Vec<bool>,
+    /// From each position c, every position, the nearest first: `near[c * m..][..m]`.
+    near: Vec<usize>,
 }
 
 impl Positions {
@@ -231,6 +243,28 @@ impl Positions {
                 (self.d[b * m + a], self.same[b * m + a]) = (self.d[a * m + b], x == y);
             }
         }
+        self.order_by_distance();
+    }
+
+    /// Fills `near`. Outwards from c the distances grow on each side, so merging the two sides
+    /// orders them (a hint only: nothing relies on it for its result).
+    fn order_by_distance(&mut self) {
+        let m = self.len();
+        self.near.clear();
+        for c in 0..m {
+            let d = &self.d[c * m..][..m];
+            self.near.push(c);
+            let (mut left, mut right) = (c, c + 1);
+            for _ in 1..m {
+                // Selects rather than branches: which side comes next is a coin toss.
+                let l = if left > 0 { d[left - 1] } else { f64::INFINITY };
+                let r = d.get(right).copied().unwrap_or(f64::INFINITY);
+                let take_left = left > 0 && (right == m || l <= r);
+                left -= usize::from(take_left);
+                self.near.push(if take_left { left } else { right });
+                right += usize::from(!take_left);
+            }
+        }
     }
 
     fn len(&self) -> usize {
@@ -257,14 +291,16 @@ struct Scratch {
 #[cfg(test)]
 fn probabilities(d: &[f64], same: &[bool], w: &[f64], r: &[f64]) -> Vec<f64> {
     let n = w.len();
-    let pos = Positions {
+    let mut pos = Positions {
         at: vec![0.0; n],
         members: (0..n).collect(),
         start: (0..=n).collect(),
         of: (0..n).collect(),
         d: d.to_vec(),
         same: same.to_vec(),
+        near: Vec::new(),
     };
+    pos.order_by_distance();
     let mut p = Vec::new();
     probabilities_into(&pos, w, r, &mut Scratch::default(), &mut p);
     p
@@ -295,19 +331,30 @@ fn probabilities_into(
     // Voters at the same position with the same exponent (at r = 1, every voter at a position)
     // see every position alike: each such row is computed once, for the first of them.
     first.clear();
-    first.extend((0..n).map(|k| {
-        (0..k)
-            .find(|&j| pos.of[j] == pos.of[k] && r[j].to_bits() == r[k].to_bits())
-            .unwrap_or(k)
-    }));
-    // g_k(x_a) at `g[a * n + k]`: position-major, so that the sum over voters below reads two
-    // contiguous rows.
+    first.extend(0..n);
+    for a in 0..m {
+        let at = pos.members(a);
+        for (i, &k) in at.iter().enumerate() {
+            if let Some(&j) = at[..i].iter().find(|&&j| r[j].to_bits() == r[k].to_bits()) {
+                first[k] = j;
+            }
+        }
+    }
+    // g_k(x_a) at `g[k * stride + a]`: voter-major, so that the votes below run over
+    // contiguous positions, LANES at a time; the padding is never read as a vote.
+    const LANES: usize = 4;
+    let stride = m + LANES - 1;
     g.clear();
-    g.resize(m * n, 0.0);
-    for (k, &f) in first.iter().enumerate() {
-        let d = &pos.d[pos.of[k] * m..][..m];
-        for (a, row) in g.chunks_exact_mut(n).enumerate() {
-            row[k] = if f == k { power(d[a], r[k]) } else { row[f] };
+    g.resize(n * stride, 0.0);
+    for k in 0..n {
+        let f = first[k];
+        if f == k {
+            let d = &pos.d[pos.of[k] * m..][..m];
+            for (ga, &d) in g[k * stride..][..m].iter_mut().zip(d) {
+                *ga = power(d, r[k]);
+            }
+        } else {
+            g.copy_within(f * stride..(f + 1) * stride, k * stride);
         }
     }
     // Each voter's sum over ordered pairs of players of |g_a - g_b|, which is
@@ -318,9 +365,17 @@ fn probabilities_into(
         if f != k {
             continue;
         }
-        sorted.clear();
-        sorted.extend((0..m).map(|a| (g[a * n + k], pos.members(a).len())));
-        sorted.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        // g grows with the distance from the voter, so the positions nearest first mostly sort
+        // it already; the sort then only checks. The sorted values are the same whatever order
+        // they come in.
+        let row = &g[k * stride..][..m];
+        sorted.resize(m, (0.0, 0));
+        for (v, &a) in sorted.iter_mut().zip(&pos.near[pos.of[k] * m..][..m]) {
+            *v = (row[a], pos.start[a + 1] - pos.start[a]);
+        }
+        if !sorted.is_sorted_by(|a, b| a.0.total_cmp(&b.0).is_le()) {
+            sorted.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        }
         // Term by term, as `Iterator::sum` over the n players would add them.
         let (mut sum, mut rank) = (-0.0, 0);
         for &(v, count) in sorted.iter() {
@@ -344,24 +399,29 @@ fn probabilities_into(
         return;
     }
     for a in 0..m {
-        for b in a + 1..m {
-            if pos.same[a * m + b] {
-                continue;
-            }
-            // One pass gives both directions: a voter's vote for a over b is minus its vote
-            // for b over a.
-            let (mut for_a, mut for_b) = (0.0, 0.0);
-            let rows = g[a * n..(a + 1) * n].iter().zip(&g[b * n..(b + 1) * n]);
-            for (&wk, (&ga, &gb)) in w.iter().zip(rows) {
-                let vote = wk * (gb - ga);
-                if vote > 0.0 {
-                    for_a += vote;
-                } else {
-                    for_b -= vote;
+        // The votes for a over the next LANES positions b and for them over a, each summed over
+        // the voters in order; a voter's vote for a over b is minus its vote for b over a.
+        // Adding 0 for the votes that go the other way leaves each sum (never -0) as it was.
+        for b0 in (a + 1..m).step_by(LANES) {
+            let (mut fa, mut fb) = ([0.0; LANES], [0.0; LANES]);
+            for (&wk, row) in w.iter().zip(g.chunks_exact(stride)) {
+                let ga = row[a];
+                let gb: &[f64; LANES] = row[b0..b0 + LANES].try_into().unwrap_or(&[0.0; LANES]);
+                for l in 0..LANES {
+                    let vote = wk * (gb[l] - ga);
+                    let up = vote > 0.0;
+                    fa[l] += if up { vote } else { 0.0 };
+                    fb[l] -= if up { 0.0 } else { vote };
                 }
             }
-            p[a * m + b] = (for_a / denominator).clamp(0.0, 1.0);
-            p[b * m + a] = (for_b / denominator).clamp(0.0, 1.0);
+            for (l, (&fa, &fb)) in fa.iter().zip(&fb).enumerate().take(m - b0) {
+                let b = b0 + l;
+                if pos.same[a * m + b] {
+                    continue;
+                }
+                p[a * m + b] = (fa / denominator).clamp(0.0, 1.0);
+                p[b * m + a] = (fb / denominator).clamp(0.0, 1.0);
+            }
         }
     }
 }
@@ -602,15 +662,15 @@ struct Sim<'a> {
     issue: usize,
     unit: Unit,
     q: f64,
-    /// In id order, so that no sum or tie depends on the order of the actors in the file.
-    players: Vec<Player>,
-    work: Work,
+    work: &'a mut Work,
 }
 
 /// A round's working memory, kept from round to round so that a round allocates only what it
-/// reports.
+/// reports; and, for sweeps, from run to run (`WORK`).
 #[derive(Debug, Default)]
 struct Work {
+    /// In id order, so that no sum or tie depends on the order of the actors in the file.
+    players: Vec<Player>,
     /// Per player: position, weight c s, salience.
     x: Vec<f64>,
     w: Vec<f64>,
@@ -628,9 +688,6 @@ struct Work {
     /// Per player and position: what a challenger there expects from challenging the player,
     /// risk neutral.
     eu: Vec<f64>,
-    /// Per position, for one receiver: the receiver's side of a challenge from there, and
-    /// what the challenger expects; `None` where no offer can come from.
-    offers: Vec<Option<(Challenge, f64)>>,
     /// Per player: the offer it takes.
     chosen: Vec<Option<Offer>>,
     /// Scratch space of the median.
@@ -638,26 +695,26 @@ struct Work {
 }
 
 impl<'a> Sim<'a> {
-    fn new(sc: &'a Scenario, issue: usize, q: f64) -> Sim<'a> {
-        let mut players: Vec<Player> = sc
-            .stakes(issue)
-            .into_iter()
-            .map(|s| Player {
-                actor: s.actor,
-                capability: s.capability,
-                salience: s.salience,
-                position: s.position,
-                risk: sc.actors[s.actor].risk.map(|p| p.value()),
+    fn new(sc: &'a Scenario, issue: usize, q: f64, work: &'a mut Work) -> Sim<'a> {
+        let players = &mut work.players;
+        players.clear();
+        // `Scenario::stakes`, without its allocation.
+        players.extend(sc.actors.iter().enumerate().filter_map(|(i, a)| {
+            a.stances[issue].map(|s| Player {
+                actor: i,
+                capability: a.capability.value(),
+                salience: s.salience.value(),
+                position: s.position.value(),
+                risk: a.risk.map(|p| p.value()),
             })
-            .collect();
+        }));
         players.sort_by(|a, b| sc.actors[a.actor].id.cmp(&sc.actors[b.actor].id));
         Sim {
             sc,
             issue,
             unit: Unit::new(sc.issues[issue].scale),
             q,
-            work: Work::default(),
-            players,
+            work,
         }
     }
 
@@ -675,7 +732,7 @@ impl<'a> Sim<'a> {
             Target::Risk { actor } => (actor, |p, v| p.risk = Some(v)),
             _ => return None,
         };
-        let k = self.players.iter().position(|p| p.actor == actor)?;
+        let k = self.work.players.iter().position(|p| p.actor == actor)?;
         Some((k, set))
     }
 
@@ -683,7 +740,7 @@ impl<'a> Sim<'a> {
     fn shock(&mut self, round: u32) {
         for s in self.sc.shocks.iter().filter(|s| s.at == round) {
             if let Some((k, set)) = self.target(s) {
-                set(&mut self.players[k], s.to.value());
+                set(&mut self.work.players[k], s.to.value());
             }
         }
     }
@@ -700,16 +757,14 @@ impl<'a> Sim<'a> {
     /// are c s, with capabilities divided by the largest so that no product overflows; the
     /// model only uses ratios of weights.
     fn load(&mut self) {
-        let cmax = self
-            .players
-            .iter()
-            .map(|p| p.capability)
-            .fold(0.0, f64::max);
-        let Work { x, w, s, .. } = &mut self.work;
+        let Work {
+            players, x, w, s, ..
+        } = &mut *self.work;
+        let cmax = players.iter().map(|p| p.capability).fold(0.0, f64::max);
         x.clear();
-        x.extend(self.players.iter().map(|p| p.position));
+        x.extend(players.iter().map(|p| p.position));
         w.clear();
-        w.extend(self.players.iter().map(|p| {
+        w.extend(players.iter().map(|p| {
             if cmax > 0.0 {
                 p.capability / cmax * p.salience
             } else {
@@ -717,25 +772,37 @@ impl<'a> Sim<'a> {
             }
         }));
         s.clear();
-        s.extend(self.players.iter().map(|p| p.salience));
+        s.extend(players.iter().map(|p| p.salience));
+    }
+
+    /// The weighted median of the present positions: the forecast after the last round.
+    fn median(&mut self) -> f64 {
+        self.load();
+        let Work { x, w, median, .. } = &mut *self.work;
+        median_in(x, w, median)
     }
 
     /// The state after a round; `previous` is the state before it.
     fn snapshot(&mut self, moves: Vec<Move>, previous: Option<&Snapshot>) -> Snapshot {
         self.load();
-        let Work { x, w, median, .. } = &mut self.work;
+        let Work {
+            players,
+            x,
+            w,
+            median,
+            ..
+        } = &mut *self.work;
         let positions = match previous.map(|s| &s.issue.positions) {
             // With unique ids (as validation makes them), the map has the players' ids in the
             // players' order: a copy with the new positions costs less than a new map.
-            Some(map) if map.len() == self.players.len() => {
+            Some(map) if map.len() == players.len() => {
                 let mut map = map.clone();
-                for (x, p) in map.values_mut().zip(&self.players) {
+                for (x, p) in map.values_mut().zip(players.iter()) {
                     *x = p.position;
                 }
                 map
             }
-            _ => self
-                .players
+            _ => players
                 .iter()
                 .map(|p| (self.sc.actors[p.actor].id.clone(), p.position))
                 .collect(),
@@ -751,21 +818,22 @@ impl<'a> Sim<'a> {
         }
     }
 
-    /// One round: risk exponents, offers, and every actor's move at once. Returns the moves and
-    /// the largest distance moved, as a share of the scale.
-    fn step(&mut self) -> (Vec<Move>, f64) {
+    /// One round: risk exponents, offers, and every actor's move at once. Returns the largest
+    /// distance moved, as a share of the scale, and whether anyone moved; appends the moves to
+    /// `record` if given.
+    fn step(&mut self, record: Option<&mut Vec<Move>>) -> (f64, bool) {
         self.load();
         let Sim {
             sc,
             issue,
             unit,
             q,
-            players,
             work,
             ..
         } = self;
-        let (unit, q, n) = (*unit, *q, players.len());
+        let (unit, q) = (*unit, *q);
         let Work {
+            players,
             x,
             w,
             s,
@@ -776,18 +844,25 @@ impl<'a> Sim<'a> {
             p,
             scratch,
             eu,
-            offers,
             chosen,
             median,
-        } = work;
+        } = &mut **work;
+        let n = players.len();
         let mu = median_in(x, w, median);
         pos.update(x, unit);
         let m = pos.len();
         d_mu.clear();
         d_mu.extend(pos.at.iter().map(|&a| unit.share(a, mu)));
         let drift = q < 1.0;
-        // T for a challenger at position a and a target at b.
-        let t = |a: usize, b: usize| drift_helps(pos.at[a], pos.at[b], mu);
+        // T for a challenger at position a and a target at b. Without drift (Q = 1) its terms
+        // are 0 x 0 whatever T is.
+        let t = |a: usize, b: usize| {
+            if drift {
+                drift_helps(pos.at[a], pos.at[b], mu)
+            } else {
+                0.5
+            }
+        };
 
         // Eqs. (10)-(11): exposure is measured with risk-neutral actors (r = 1) every round, so
         // that the exponents describe the present positions and do not feed on last round's.
@@ -799,26 +874,26 @@ impl<'a> Sim<'a> {
         if players.iter().any(|p| p.risk.is_none()) {
             probabilities_into(pos, w, r, scratch, p);
             // What a challenger at position a expects from challenging player i, at
-            // `eu[i * m + a]`.
+            // `eu[a * n + i]`.
             eu.clear();
-            eu.resize(n * m, 0.0);
+            eu.resize(m * n, 0.0);
             for b in 0..m {
                 for a in 0..m {
                     let u = utilities(pos.d[a * m + b], d_mu[a], 1.0, drift);
                     let challenge = Challenge::new(p[a * m + b], &u, q, t(a, b));
                     for &i in pos.members(b) {
-                        eu[i * m + a] = challenge.expected_utility(s[i]);
+                        eu[a * n + i] = challenge.expected_utility(s[i]);
                     }
                 }
             }
             // Each sum over the challengers in id order, as `Iterator::sum` adds; all at once,
-            // so that the additions of different sums overlap.
+            // so that the additions of different sums overlap. Adding -0 in place of a player's
+            // challenge to itself leaves a sum as it was.
             exposure.fill(-0.0);
             for (j, &a) in pos.of.iter().enumerate() {
-                for (i, e) in exposure.iter_mut().enumerate() {
-                    if i != j {
-                        *e += eu[i * m + a];
-                    }
+                let row = &eu[a * n..][..n];
+                for (i, (e, &v)) in exposure.iter_mut().zip(row).enumerate() {
+                    *e += if i != j { v } else { -0.0 };
                 }
             }
         }
@@ -836,22 +911,32 @@ impl<'a> Sim<'a> {
             let (b, rj) = (pos.of[j], r[j]);
             // U_sq in j's exponent, once j has a challenger that may gain.
             let mut status_quo = None;
-            offers.clear();
-            offers.extend((0..m).map(|a| {
+            // The nearest challengers first (outwards from j's position, the distances grow on
+            // each side): once j holds a conflict, only a conflict that moves it less can take
+            // its place, and no challenger farther away can offer one, so the powers of their
+            // challenges are spared. Which offer j takes does not depend on the order in which
+            // they come: `prefer` ranks any two.
+            for &a in &pos.near[b * m..][..m] {
                 if pos.same[a * m + b] {
-                    return None;
+                    continue;
                 }
                 let (d, p_ab) = (pos.d[a * m + b], p[a * m + b]);
+                if best
+                    .as_ref()
+                    .is_some_and(|o| o.kind == Kind::Conflict && o.distance < d)
+                {
+                    continue;
+                }
                 // The challenger gains nothing: no offer (see `classify`), and no need for the
                 // powers.
                 if !drift && surely_no_gain(d, s[j] * (1.0 - p_ab), rj) {
-                    return None;
+                    continue;
                 }
                 let status_quo = *status_quo.get_or_insert_with(|| utility(0.5, rj));
                 let yours = utilities_given(d, d_mu[a], rj, drift, status_quo);
                 let theirs = Challenge::new(p_ab, &yours, q, t(a, b)).expected_utility(s[j]);
                 if theirs.is_nan() || theirs <= 0.0 {
-                    return None;
+                    continue;
                 }
                 // Same distance, same exponent: the two sides' utilities differ only in the
                 // drift terms, which Q = 1 leaves out.
@@ -860,15 +945,10 @@ impl<'a> Sim<'a> {
                 } else {
                     yours
                 };
-                Some((Challenge::new(p[b * m + a], &mine, q, t(b, a)), theirs))
-            }));
-            for (a, offer) in offers.iter().enumerate() {
-                let Some((mine, theirs)) = offer else {
-                    continue;
-                };
+                let mine = Challenge::new(p[b * m + a], &mine, q, t(b, a));
                 for &i in pos.members(a).iter().filter(|&&i| i != j) {
                     let own = mine.expected_utility(s[i]);
-                    let Some((kind, share)) = classify(own, *theirs) else {
+                    let Some((kind, share)) = classify(own, theirs) else {
                         continue;
                     };
                     let to = toward(x[j], x[i], share);
@@ -878,11 +958,10 @@ impl<'a> Sim<'a> {
                     let offer = Offer {
                         kind,
                         to,
-                        credibility: *theirs,
+                        credibility: theirs,
                         from: i,
                         distance: unit.share(x[j], to),
                     };
-                    // The order in which offers come does not matter: `prefer` ranks any two.
                     if best.as_ref().is_none_or(|b| prefer(&offer, b)) {
                         *best = Some(offer);
                     }
@@ -890,24 +969,54 @@ impl<'a> Sim<'a> {
             }
         }
 
-        let issue = &sc.issues[*issue].id;
-        let actors = &sc.actors;
-        let mut moves = Vec::with_capacity(chosen.iter().flatten().count());
-        let mut largest: f64 = 0.0;
+        if let Some(moves) = record {
+            let issue = &sc.issues[*issue].id;
+            let actors = &sc.actors;
+            moves.reserve_exact(chosen.iter().flatten().count());
+            for (j, offer) in chosen.iter().enumerate() {
+                let Some(o) = offer else { continue };
+                moves.push(Move {
+                    actor: actors[players[j].actor].id.clone(),
+                    issue: issue.clone(),
+                    from: x[j],
+                    to: o.to,
+                    kind: o.kind.name().to_string(),
+                    counterpart: Some(actors[players[o.from].actor].id.clone()),
+                });
+            }
+        }
+        let (mut largest, mut moved): (f64, bool) = (0.0, false);
         for (j, offer) in chosen.iter().enumerate() {
             let Some(o) = offer else { continue };
-            moves.push(Move {
-                actor: actors[players[j].actor].id.clone(),
-                issue: issue.clone(),
-                from: x[j],
-                to: o.to,
-                kind: o.kind.name().to_string(),
-                counterpart: Some(actors[players[o.from].actor].id.clone()),
-            });
             largest = largest.max(o.distance);
             players[j].position = o.to;
+            moved = true;
         }
-        (moves, largest)
+        (largest, moved)
+    }
+
+    /// Whether to stop after `round` under `stop = "converged"`, given the largest move.
+    fn settled(&self, opts: &EumOptions, round: u32, largest: f64) -> bool {
+        // Settled positions can still be unsettled by a shock to come.
+        opts.stop == Stop::Converged
+            && largest <= opts.tolerance
+            && !self.shock_pending(round, opts.rounds)
+    }
+
+    /// `run`'s forecast alone: the same rounds, without the snapshots, moves and notes.
+    fn forecast(mut self, opts: &EumOptions) -> f64 {
+        self.shock(0);
+        for round in 1..=opts.rounds {
+            self.shock(round);
+            let (largest, moved) = self.step(None);
+            // Where nobody moved, every later round repeats this one, unless a shock is to come.
+            if self.settled(opts, round, largest)
+                || (!moved && !self.shock_pending(round, opts.rounds))
+            {
+                break;
+            }
+        }
+        self.median()
     }
 
     fn run(mut self, opts: &EumOptions) -> IssueRun {
@@ -920,14 +1029,11 @@ impl<'a> Sim<'a> {
         let mut converged = None;
         for round in 1..=opts.rounds {
             self.shock(round);
-            let (moves, largest) = self.step();
+            let mut moves = Vec::new();
+            let (largest, _) = self.step(Some(&mut moves));
             let snapshot = self.snapshot(moves, snapshots.last());
             snapshots.push(snapshot);
-            // Settled positions can still be unsettled by a shock to come.
-            if opts.stop == Stop::Converged
-                && largest <= opts.tolerance
-                && !self.shock_pending(round, opts.rounds)
-            {
+            if self.settled(opts, round, largest) {
                 converged = Some(round);
                 break;
             }
@@ -973,10 +1079,24 @@ fn share_words(t: f64) -> String {
     format!("{}%", (t * 1e8).round() / 1e6)
 }
 
+thread_local! {
+    /// Working memory of `outcomes`, reused from run to run of a sweep.
+    static WORK: std::cell::RefCell<Work> = std::cell::RefCell::default();
+}
+
+/// The forecast per issue, as `run` gives it, appended to `out`.
+fn outcomes(sc: &Scenario, out: &mut Vec<f64>) {
+    let opts = sc.models.eum;
+    WORK.with_borrow_mut(|work| {
+        out.extend((0..sc.issues.len()).map(|k| Sim::new(sc, k, opts.q, work).forecast(&opts)));
+    });
+}
+
 fn run(sc: &Scenario) -> RunResult {
     let opts = sc.models.eum;
+    let mut work = Work::default();
     let mut runs: Vec<IssueRun> = (0..sc.issues.len())
-        .map(|k| Sim::new(sc, k, opts.q).run(&opts))
+        .map(|k| Sim::new(sc, k, opts.q, &mut work).run(&opts))
         .collect();
     let mut notes: Vec<String> = runs.iter_mut().flat_map(|r| r.notes.drain(..)).collect();
     let last = runs.iter().map(|r| r.snapshots.len()).max().unwrap_or(1) - 1;

@@ -109,6 +109,19 @@ impl std::error::Error for ModelError {}
 pub trait Model: Send + Sync {
     fn info(&self) -> &'static ModelInfo;
     fn run(&self, scenario: &Scenario, opts: &RunOptions) -> Result<RunResult, ModelError>;
+
+    /// Appends `run`'s outcomes to `out`, NaN for `None`, bit for bit. Sweeps read nothing else
+    /// of most runs, so a model may override this to skip building the rounds and notes.
+    fn outcomes(
+        &self,
+        scenario: &Scenario,
+        opts: &RunOptions,
+        out: &mut Vec<f64>,
+    ) -> Result<(), ModelError> {
+        let r = self.run(scenario, opts)?;
+        out.extend(r.outcomes.iter().map(|o| o.unwrap_or(f64::NAN)));
+        Ok(())
+    }
 }
 
 /// A static model that solves each issue from the stakes of the actors with a position on it.
@@ -134,6 +147,25 @@ impl<T: PerIssue> Model for T {
             notes: Vec::new(),
             war: None,
         })
+    }
+
+    fn outcomes(
+        &self,
+        scenario: &Scenario,
+        _opts: &RunOptions,
+        out: &mut Vec<f64>,
+    ) -> Result<(), ModelError> {
+        let start = out.len();
+        for k in 0..scenario.issues.len() {
+            match self.solve(scenario, k, &scenario.stakes(k)) {
+                Ok(x) => out.push(x),
+                Err(e) => {
+                    out.truncate(start);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
     }
 }
 
