@@ -1,39 +1,15 @@
 //! `detente backtest` on the repository's copy of the DEU III training file (Arregui &
 //! Perarnaud 2021, doi:10.34810/data53; `data/deu/`).
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
+use common::{Out, detente, output, root};
 use serde_json::Value;
 
 const DEU: &str = "data/deu/deu3-train.tsv";
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn run(args: &[&str]) -> Out {
-    let o = Command::cargo_bin("detente")
-        .unwrap()
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(o.stdout).unwrap(),
-        stderr: String::from_utf8(o.stderr).unwrap(),
-    }
+    output(detente().env("NO_COLOR", "1").args(args))
 }
 
 fn json(args: &[&str]) -> Value {

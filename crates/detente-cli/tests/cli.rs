@@ -1,36 +1,11 @@
 //! The `detente` binary as a user meets it: exit codes, messages, outputs, files.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
-
-/// `detente` run from the repository root, so that paths in messages are short and stable.
-fn detente() -> Command {
-    let mut c = Command::cargo_bin("detente").unwrap();
-    c.current_dir(root()).env_remove("NO_COLOR");
-    c
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use common::{Out, detente, detente_in, output, root};
 
 fn run(args: &[&str]) -> Out {
-    let o = detente().args(args).output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(o.stdout).unwrap(),
-        stderr: String::from_utf8(o.stderr).unwrap(),
-    }
+    output(detente().env_remove("NO_COLOR").args(args))
 }
 
 const EC: &str = "scenarios/ec-car-emissions.toml";
@@ -198,12 +173,7 @@ fn check_invalid_fixtures() {
         .collect();
     names.sort();
     for name in names {
-        let o = Command::cargo_bin("detente")
-            .unwrap()
-            .current_dir(&dir)
-            .args(["check", &name])
-            .output()
-            .unwrap();
+        let o = detente_in(&dir).args(["check", &name]).output().unwrap();
         assert_eq!(o.status.code(), Some(1), "{name}");
         assert!(o.stdout.is_empty(), "{name}: nothing on stdout");
         let stderr = String::from_utf8(o.stderr).unwrap();
@@ -436,9 +406,7 @@ fn decide_errors_are_precise() {
         "#O\tToy\n#A\tUSA\tUSA\n#A\tEU\tEU\n#P\tcuts\tCuts\n#D\tUSA\tcuts\t160\t0.9\t0.6\n#D\tEU\tcuts\t40\t0.5\t-0.4\n#D\tEUU\tcuts\t40\t0.5\t0.4\n",
     )
     .unwrap();
-    let o = Command::cargo_bin("detente")
-        .unwrap()
-        .current_dir(dir.path())
+    let o = detente_in(dir.path())
         .args(["check", "errors.tsv"])
         .output()
         .unwrap();

@@ -1,38 +1,17 @@
 //! `detente report` as a user meets it: a file written, never one overwritten, nothing left
 //! behind when the input is bad.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
+use std::path::Path;
+
+use common::{Out, detente, output, root};
 
 const WAR: &str = "scenarios/ukraine-ceasefire-2026.toml";
 const STATIC: &str = "scenarios/ec-car-emissions.toml";
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn run(args: &[&str]) -> Out {
-    let o = Command::cargo_bin("detente")
-        .unwrap()
-        .current_dir(root())
-        .args(args)
-        .output()
-        .unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(o.stdout).unwrap(),
-        stderr: String::from_utf8(o.stderr).unwrap(),
-    }
+    output(detente().args(args))
 }
 
 /// The directory's entries, to see that nothing (not even a temporary file) was left.

@@ -1,39 +1,17 @@
 //! The exploration commands as a user meets them: `explore`, `merge`, `sensitivity`,
 //! `discover`, `compare` and `runs`. Every test records into its own data directory.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
+use std::path::Path;
+
+use common::{Out, detente, output};
 
 const WAR: &str = "scenarios/ukraine-ceasefire-2026.toml";
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 /// `detente` from the repository root, recording into `data`.
 fn run_in(data: &Path, args: &[&str]) -> Out {
-    let o = Command::cargo_bin("detente")
-        .unwrap()
-        .current_dir(root())
-        .env("DETENTE_DATA_DIR", data)
-        .args(args)
-        .output()
-        .unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(o.stdout).unwrap(),
-        stderr: String::from_utf8(o.stderr).unwrap(),
-    }
+    output(detente().env("DETENTE_DATA_DIR", data).args(args))
 }
 
 /// The text with the report's line wrapping undone.

@@ -229,19 +229,7 @@ pub fn line_chart(c: &LineChart) -> String {
                 kind: KeyKind::Block,
             });
         }
-        for m in &c.markers {
-            chart.draw_series(DashedLineSeries::new(
-                vec![(m.x, c.y.0), (m.x, c.y.1)],
-                6,
-                4,
-                m.color.stroke_width(2),
-            ))?;
-            keys.push(Key {
-                label: m.label.clone(),
-                color: m.color,
-                kind: KeyKind::Dashed,
-            });
-        }
+        draw_markers(&mut chart, &c.markers, c.y, &mut keys)?;
         for l in &c.lines {
             if l.dashed {
                 chart.draw_series(DashedLineSeries::new(
@@ -343,39 +331,10 @@ pub fn dot_chart(c: &DotChart) -> String {
     let h = row_height(n) + 10;
     render(WIDTH, h, |root| {
         let (plot, side) = root.split_horizontally(WIDTH - 170);
-        let rows = &c.rows;
-        let mut chart = ChartBuilder::on(&plot)
-            .margin(10)
-            .x_label_area_size(40)
-            .y_label_area_size(label_width(rows))
-            .build_cartesian_2d(c.x.0..c.x.1, -0.6..n as f64 - 0.4)?;
-        chart
-            .configure_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(LIGHT)
-            .x_desc(c.x_label)
-            .x_labels(8)
-            .x_label_formatter(&|x| num(*x))
-            .y_labels(0)
-            .label_style(font(12))
-            .axis_desc_style(font(13))
-            .draw()?;
-        row_labels(&mut chart, rows, c.x.0)?;
+        let mut chart = row_chart(&plot, &c.rows, c.x, 10, c.x_label, &num)?;
         let y_of = |row: usize| (n - 1 - row) as f64;
         let mut keys: Vec<Key> = Vec::new();
-        for m in &c.markers {
-            chart.draw_series(DashedLineSeries::new(
-                vec![(m.x, -0.6), (m.x, n as f64 - 0.4)],
-                6,
-                4,
-                m.color.stroke_width(2),
-            ))?;
-            keys.push(Key {
-                label: m.label.clone(),
-                color: m.color,
-                kind: KeyKind::Dashed,
-            });
-        }
+        draw_markers(&mut chart, &c.markers, (-0.6, n as f64 - 0.4), &mut keys)?;
         for m in &c.marks {
             let y = y_of(m.row);
             if let Some((lo, hi)) = m.whisker {
@@ -399,11 +358,65 @@ pub fn dot_chart(c: &DotChart) -> String {
     })
 }
 
-type RowChart<'a, 'b> =
-    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+type Plot<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The frame of a chart with one slot per row (dots, bars, a tornado): the x grid with `show`
+/// for its labels and each row's name left of the plot.
+fn row_chart<'a, 'b>(
+    area: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    rows: &[String],
+    x: (f64, f64),
+    margin_right: u32,
+    x_label: &str,
+    show: &dyn Fn(f64) -> String,
+) -> Result<Plot<'a, 'b>, Box<dyn std::error::Error>> {
+    let n = rows.len();
+    let mut chart = ChartBuilder::on(area)
+        .margin(10)
+        .margin_right(margin_right)
+        .x_label_area_size(40)
+        .y_label_area_size(label_width(rows))
+        .build_cartesian_2d(x.0..x.1, -0.6..n as f64 - 0.4)?;
+    chart
+        .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(LIGHT)
+        .x_desc(x_label)
+        .x_labels(8)
+        .x_label_formatter(&|x| show(*x))
+        .y_labels(0)
+        .label_style(font(12))
+        .axis_desc_style(font(13))
+        .draw()?;
+    row_labels(&mut chart, rows, x.0)?;
+    Ok(chart)
+}
+
+/// Draws each marker as a dashed vertical line from `y.0` to `y.1` and adds its legend entry.
+fn draw_markers(
+    chart: &mut Plot,
+    markers: &[Marker],
+    y: (f64, f64),
+    keys: &mut Vec<Key>,
+) -> Fallible {
+    for m in markers {
+        chart.draw_series(DashedLineSeries::new(
+            vec![(m.x, y.0), (m.x, y.1)],
+            6,
+            4,
+            m.color.stroke_width(2),
+        ))?;
+        keys.push(Key {
+            label: m.label.clone(),
+            color: m.color,
+            kind: KeyKind::Dashed,
+        });
+    }
+    Ok(())
+}
 
 /// Writes each row's name left of the plot, the first row at the top.
-fn row_labels(chart: &mut RowChart, rows: &[String], x0: f64) -> Fallible {
+fn row_labels(chart: &mut Plot, rows: &[String], x0: f64) -> Fallible {
     let n = rows.len();
     let style = font(12).pos(Pos::new(HPos::Right, VPos::Center));
     chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
@@ -438,25 +451,8 @@ pub fn bar_chart(c: &BarChart) -> String {
             .copied()
             .filter(|v| v.is_finite())
             .fold(c.x_max, f64::max);
-        let rows = &c.rows;
-        let mut chart = ChartBuilder::on(root)
-            .margin(10)
-            .margin_right(60)
-            .x_label_area_size(40)
-            .y_label_area_size(label_width(rows))
-            .build_cartesian_2d(0.0..hi, -0.6..n as f64 - 0.4)?;
-        chart
-            .configure_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(LIGHT)
-            .x_desc(c.x_label)
-            .x_labels(8)
-            .x_label_formatter(&|x| num(*x))
-            .y_labels(0)
-            .label_style(font(12))
-            .axis_desc_style(font(13))
-            .draw()?;
-        row_labels(&mut chart, rows, 0.0)?;
+        // Room on the right for the longest bar's value.
+        let mut chart = row_chart(root, &c.rows, (0.0, hi), 60, c.x_label, &num)?;
         for (i, &v) in c.values.iter().enumerate() {
             if !v.is_finite() {
                 continue;
@@ -516,19 +512,7 @@ pub fn histogram(c: &Histogram) -> String {
             r
         }))?;
         let mut keys = Vec::new();
-        for m in &c.markers {
-            chart.draw_series(DashedLineSeries::new(
-                vec![(m.x, 0.0), (m.x, top)],
-                6,
-                4,
-                m.color.stroke_width(2),
-            ))?;
-            keys.push(Key {
-                label: m.label.clone(),
-                color: m.color,
-                kind: KeyKind::Dashed,
-            });
-        }
+        draw_markers(&mut chart, &c.markers, (0.0, top), &mut keys)?;
         legend(&side, &keys, 22)
     })
 }
@@ -590,24 +574,7 @@ pub fn tornado(c: &TornadoChart) -> String {
             (a.min(x), b.max(x))
         });
         let (lo, hi) = pad(lo, hi, 0.12);
-        let rows = &c.rows;
-        let mut chart = ChartBuilder::on(&plot)
-            .margin(10)
-            .x_label_area_size(40)
-            .y_label_area_size(label_width(rows))
-            .build_cartesian_2d(lo..hi, -0.6..n as f64 - 0.4)?;
-        chart
-            .configure_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(LIGHT)
-            .x_desc(c.x_label)
-            .x_labels(8)
-            .x_label_formatter(&|x| (c.show)(*x))
-            .y_labels(0)
-            .label_style(font(12))
-            .axis_desc_style(font(13))
-            .draw()?;
-        row_labels(&mut chart, rows, lo)?;
+        let mut chart = row_chart(&plot, &c.rows, (lo, hi), 10, c.x_label, c.show)?;
         for (i, &(a, b)) in c.ends.iter().enumerate() {
             let y = (n - 1 - i) as f64;
             for (v, col, off) in [(a, PALETTE[0], 0.0), (b, PALETTE[1], -0.3)] {

@@ -224,6 +224,10 @@ mod tests {
         r.sections.iter().map(|s| s.id.as_str()).collect()
     }
 
+    fn section<'a>(r: &'a Report, id: &str) -> &'a Section {
+        r.sections.iter().find(|s| s.id == id).unwrap()
+    }
+
     /// Every `<svg>...</svg>` in the text.
     fn svgs(html: &str) -> Vec<&str> {
         let mut out = Vec::new();
@@ -367,7 +371,7 @@ mod tests {
             ..opts(100, 0)
         };
         let r = build(&war(), &o).unwrap();
-        let p = r.sections.iter().find(|s| s.id == "policies").unwrap();
+        let p = section(&r, "policies");
         assert!(p.html.contains("baseline (no policy)"));
         // Each policy once, in the order given.
         assert_eq!(p.html.matches("<td>us_walks_away</td>").count(), 1);
@@ -458,11 +462,11 @@ to = 5
                 "method"
             ]
         );
-        let d = r.sections.iter().find(|s| s.id == "discovery").unwrap();
+        let d = section(&r, "discovery");
         assert!(d.html.contains("When tax.outcome &gt; "), "{}", d.html);
         assert!(d.html.contains("Box 1:"));
         // Both uncertain inputs move the compromise, so both have a bar in the tornado.
-        let t = r.sections.iter().find(|s| s.id == "sensitivity").unwrap();
+        let t = section(&r, "sensitivity");
         assert!(t.html.contains("a.position.tax") && t.html.contains("b.salience.tax"));
     }
 
@@ -473,7 +477,7 @@ to = 5
             ..opts(200, 0)
         };
         let r = build(&war(), &o).unwrap();
-        let d = r.sections.iter().find(|s| s.id == "discovery").unwrap();
+        let d = section(&r, "discovery");
         assert!(
             d.html
                 .contains("When ceasefire_month &lt;= 6 and us.support &gt; 0.05")
@@ -506,25 +510,19 @@ to = 5
         assert_eq!(e.field.as_deref(), Some("where"));
         assert_eq!(e.span, Some(0..14));
         assert!(e.help.unwrap().contains("ceasefire_month"));
+        let cars = bundled("ec-car-emissions.toml");
+        let err = |o: ReportOptions| build(&cars, &o).unwrap_err();
         // The war model on a scenario without a war.
-        let e = build(
-            &bundled("ec-car-emissions.toml"),
-            &ReportOptions {
-                model: Some("war".into()),
-                ..opts(10, 0)
-            },
-        )
-        .unwrap_err();
+        let e = err(ReportOptions {
+            model: Some("war".into()),
+            ..opts(10, 0)
+        });
         assert!(e.message.contains("[war]"), "{e}");
         // A condition without anything uncertain to explore.
-        let e = build(
-            &bundled("ec-car-emissions.toml"),
-            &ReportOptions {
-                event: Some("date.outcome > 7".into()),
-                ..opts(10, 0)
-            },
-        )
-        .unwrap_err();
+        let e = err(ReportOptions {
+            event: Some("date.outcome > 7".into()),
+            ..opts(10, 0)
+        });
         assert_eq!(e.field.as_deref(), Some("where"));
     }
 }

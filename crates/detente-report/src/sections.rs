@@ -58,6 +58,21 @@ fn model_names(ctx: &Context) -> Vec<&'static str> {
     ctx.runs.iter().map(|r| r.model.info().name).collect()
 }
 
+/// Dashed lines at the issue's status quo and observed outcome, where it has them.
+fn reference_markers(issue: &Issue) -> Vec<Marker> {
+    let sq = issue.status_quo.map(|sq| Marker {
+        label: format!("status quo {}", num(sq.value())),
+        x: sq.value(),
+        color: charts::GREY,
+    });
+    let observed = issue.observed.map(|o| Marker {
+        label: format!("observed {}", num(o)),
+        x: o,
+        color: charts::GOOD,
+    });
+    sq.into_iter().chain(observed).collect()
+}
+
 // ---------------------------------------------------------------------------------------------
 
 pub fn overview(ctx: &Context) -> Section {
@@ -273,21 +288,6 @@ pub fn scenario(ctx: &Context) -> Section {
                 whisker: None,
             })
             .collect();
-        let mut markers = Vec::new();
-        if let Some(sq) = issue.status_quo {
-            markers.push(Marker {
-                label: format!("status quo {}", num(sq.value())),
-                x: sq.value(),
-                color: charts::GREY,
-            });
-        }
-        if let Some(o) = issue.observed {
-            markers.push(Marker {
-                label: format!("observed {}", num(o)),
-                x: o,
-                color: charts::GOOD,
-            });
-        }
         let chart = charts::dot_chart(&DotChart {
             rows: stakes
                 .iter()
@@ -302,7 +302,7 @@ pub fn scenario(ctx: &Context) -> Section {
             x_label: &scale_label(issue),
             x: charts::pad(issue.scale.lo, issue.scale.hi, 0.04),
             marks,
-            markers,
+            markers: reference_markers(issue),
             keys: vec![Key {
                 label: "dot area ~ weight".into(),
                 color: charts::GREY,
@@ -378,21 +378,6 @@ pub fn forecasts(ctx: &Context) -> Section {
                 whisker: None,
             })
             .collect();
-        let mut markers = Vec::new();
-        if let Some(sq) = issue.status_quo {
-            markers.push(Marker {
-                label: format!("status quo {}", num(sq.value())),
-                x: sq.value(),
-                color: charts::GREY,
-            });
-        }
-        if let Some(o) = issue.observed {
-            markers.push(Marker {
-                label: format!("observed {}", num(o)),
-                x: o,
-                color: charts::GOOD,
-            });
-        }
         let chart = charts::dot_chart(&DotChart {
             rows: ran
                 .iter()
@@ -401,7 +386,7 @@ pub fn forecasts(ctx: &Context) -> Section {
             x_label: &scale_label(issue),
             x: charts::pad(issue.scale.lo, issue.scale.hi, 0.04),
             marks,
-            markers,
+            markers: reference_markers(issue),
             keys: Vec::new(),
         });
         h.push_str(&figure(

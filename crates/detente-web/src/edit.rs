@@ -46,6 +46,7 @@ pub fn apply(text: &str, edits: &[Edit]) -> Result<String, EditError> {
             message,
             help,
         };
+        let numeric = |v: &str| number(v).map_err(|m| fail(m, Some(NUMBER_HELP.into())));
         match (&e.actor, &e.issue) {
             (Some(actor), issue) => {
                 let f = e.field.as_str();
@@ -54,11 +55,7 @@ pub fn apply(text: &str, edits: &[Edit]) -> Result<String, EditError> {
                 if ACTOR_TEXT.contains(&f) {
                     set(t, f, text_value(&e.value));
                 } else if ACTOR_NUMBERS.contains(&f) {
-                    set(
-                        t,
-                        f,
-                        number(&e.value).map_err(|m| fail(m, Some(NUMBER_HELP.into())))?,
-                    );
+                    set(t, f, numeric(&e.value)?);
                 } else if STANCE.contains(&f) {
                     let Some(issue) = issue.as_deref() else {
                         return Err(fail(format!("`{f}` needs an issue"), None));
@@ -66,8 +63,7 @@ pub fn apply(text: &str, edits: &[Edit]) -> Result<String, EditError> {
                     if !issue_ids.iter().any(|i| i == issue) {
                         return Err(fail(format!("unknown issue `{issue}`"), None));
                     }
-                    let v = number(&e.value).map_err(|m| fail(m, Some(NUMBER_HELP.into())))?;
-                    set_stance(t, f, issue, v);
+                    set_stance(t, f, issue, numeric(&e.value)?);
                 } else {
                     return Err(fail(
                         format!("an actor has no editable field `{f}`"),
@@ -82,11 +78,7 @@ pub fn apply(text: &str, edits: &[Edit]) -> Result<String, EditError> {
                 if ISSUE_TEXT.contains(&f) {
                     set(t, f, text_value(&e.value));
                 } else if ISSUE_NUMBERS.contains(&f) {
-                    set(
-                        t,
-                        f,
-                        number(&e.value).map_err(|m| fail(m, Some(NUMBER_HELP.into())))?,
-                    );
+                    set(t, f, numeric(&e.value)?);
                 } else {
                     return Err(fail(
                         format!("an issue has no editable field `{f}`"),

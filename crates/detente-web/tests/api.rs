@@ -34,9 +34,27 @@ async fn post_raw(path: &str, body: String, ctype: &str) -> (StatusCode, Value) 
         .body(Body::from(body))
         .unwrap();
     let (status, body, _) = send(router(), req).await;
-    let v = serde_json::from_slice(&body)
-        .unwrap_or_else(|_| panic!("JSON body, got {}", String::from_utf8_lossy(&body)));
-    (status, v)
+    (status, json_body(&body))
+}
+
+async fn get_json(path: &str) -> (StatusCode, Value) {
+    let (status, body, _) = get(path).await;
+    (status, json_body(&body))
+}
+
+fn json_body(body: &[u8]) -> Value {
+    serde_json::from_slice(body)
+        .unwrap_or_else(|_| panic!("JSON body, got {}", String::from_utf8_lossy(body)))
+}
+
+/// The `name` of each entry of the list `v[list]`.
+fn names<'a>(v: &'a Value, list: &str) -> Vec<&'a str> {
+    v[list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect()
 }
 
 #[tokio::test]
@@ -100,19 +118,12 @@ async fn path_traversal_and_unknown_paths_are_not_found() {
 
 #[tokio::test]
 async fn bundled_scenarios_are_listed_and_served() {
-    let (s, body, _) = get("/api/scenarios").await;
+    let (s, v) = get_json("/api/scenarios").await;
     assert_eq!(s, StatusCode::OK);
-    let v: Value = serde_json::from_slice(&body).unwrap();
-    let names: Vec<&str> = v["scenarios"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["name"].as_str().unwrap())
-        .collect();
-    assert!(names.contains(&"ukraine-ceasefire-2026"), "{names:?}");
-    let (s, body, _) = get("/api/scenarios/ukraine-ceasefire-2026").await;
+    let listed = names(&v, "scenarios");
+    assert!(listed.contains(&"ukraine-ceasefire-2026"), "{listed:?}");
+    let (s, v) = get_json("/api/scenarios/ukraine-ceasefire-2026").await;
     assert_eq!(s, StatusCode::OK);
-    let v: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(v["toml"].as_str(), Some(UKRAINE));
     let (s, body, _) = get("/api/scenarios/nope").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
@@ -121,16 +132,9 @@ async fn bundled_scenarios_are_listed_and_served() {
 
 #[tokio::test]
 async fn models_are_listed() {
-    let (s, body, _) = get("/api/models").await;
+    let (s, v) = get_json("/api/models").await;
     assert_eq!(s, StatusCode::OK);
-    let v: Value = serde_json::from_slice(&body).unwrap();
-    let names: Vec<&str> = v["models"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, model::names());
+    assert_eq!(names(&v, "models"), model::names());
 }
 
 #[tokio::test]
