@@ -221,7 +221,8 @@ impl Positions {
         self.members.sort_by(|&i, &j| x[i].total_cmp(&x[j]));
         self.at.clear();
         self.start.clear();
-        self.of.clear();
+        // Every entry of `of`, `d`, `same` and `near` is written below: resizing keeps whatever
+        // was there rather than filling it first.
         self.of.resize(n, 0);
         for (k, &i) in self.members.iter().enumerate() {
             if self.at.last().is_none_or(|a| a.to_bits() != x[i].to_bits()) {
@@ -232,9 +233,7 @@ impl Positions {
         }
         self.start.push(n);
         let m = self.at.len();
-        self.d.clear();
         self.d.resize(m * m, 0.0);
-        self.same.clear();
         self.same.resize(m * m, false);
         // Both are symmetric, to the bit.
         for (a, &x) in self.at.iter().enumerate() {
@@ -250,18 +249,23 @@ impl Positions {
     /// orders them (a hint only: nothing relies on it for its result).
     fn order_by_distance(&mut self) {
         let m = self.len();
-        self.near.clear();
-        for c in 0..m {
-            let d = &self.d[c * m..][..m];
-            self.near.push(c);
+        // Written in place: a push per entry costs a capacity check each.
+        self.near.resize(m * m, 0);
+        for (c, (near, d)) in self
+            .near
+            .chunks_exact_mut(m.max(1))
+            .zip(self.d.chunks_exact(m.max(1)))
+            .enumerate()
+        {
+            near[0] = c;
             let (mut left, mut right) = (c, c + 1);
-            for _ in 1..m {
+            for slot in &mut near[1..] {
                 // Selects rather than branches: which side comes next is a coin toss.
                 let l = if left > 0 { d[left - 1] } else { f64::INFINITY };
                 let r = d.get(right).copied().unwrap_or(f64::INFINITY);
                 let take_left = left > 0 && (right == m || l <= r);
                 left -= usize::from(take_left);
-                self.near.push(if take_left { left } else { right });
+                *slot = if take_left { left } else { right };
                 right += usize::from(!take_left);
             }
         }
@@ -344,44 +348,44 @@ fn probabilities_into(
     // contiguous positions, LANES at a time; the padding is never read as a vote.
     const LANES: usize = 4;
     let stride = m + LANES - 1;
-    g.clear();
+    // Every g_k(x_a) is written below; what the padding holds only reaches discarded lanes.
     g.resize(n * stride, 0.0);
-    for k in 0..n {
-        let f = first[k];
-        if f == k {
-            let d = &pos.d[pos.of[k] * m..][..m];
-            for (ga, &d) in g[k * stride..][..m].iter_mut().zip(d) {
-                *ga = power(d, r[k]);
-            }
-        } else {
-            g.copy_within(f * stride..(f + 1) * stride, k * stride);
-        }
-    }
     // Each voter's sum over ordered pairs of players of |g_a - g_b|, which is
     // 2 sum_m g_(m) (2m - n + 1) for the n players' g sorted: O(n log n) instead of O(n^2).
     pairs.clear();
     pairs.resize(n, 0.0);
-    for (k, &f) in first.iter().enumerate() {
+    sorted.resize(m, (0.0, 0));
+    for k in 0..n {
+        let f = first[k];
         if f != k {
+            // f < k: its row is done.
+            g.copy_within(f * stride..(f + 1) * stride, k * stride);
             continue;
         }
-        // g grows with the distance from the voter, so the positions nearest first mostly sort
-        // it already; the sort then only checks. The sorted values are the same whatever order
-        // they come in.
-        let row = &g[k * stride..][..m];
-        sorted.resize(m, (0.0, 0));
-        for (v, &a) in sorted.iter_mut().zip(&pos.near[pos.of[k] * m..][..m]) {
-            *v = (row[a], pos.start[a + 1] - pos.start[a]);
+        // The row in the order of the positions nearest first, which mostly sorts it already
+        // (g grows with the distance from the voter); the sort then only checks. The sorted
+        // values are the same whatever order they come in.
+        let c = pos.of[k];
+        let (d, row) = (&pos.d[c * m..][..m], &mut g[k * stride..][..m]);
+        for (v, &a) in sorted.iter_mut().zip(&pos.near[c * m..][..m]) {
+            let ga = power(d[a], r[k]);
+            row[a] = ga;
+            *v = (ga, pos.start[a + 1] - pos.start[a]);
         }
-        if !sorted.is_sorted_by(|a, b| a.0.total_cmp(&b.0).is_le()) {
+        // Without a sign bit, `total_cmp` orders as the bits do; the last value is the largest.
+        let plain = sorted.is_sorted_by_key(|v| v.0.to_bits())
+            && sorted.last().is_none_or(|v| v.0.to_bits() >> 63 == 0);
+        if !plain {
             sorted.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
         }
-        // Term by term, as `Iterator::sum` over the n players would add them.
-        let (mut sum, mut rank) = (-0.0, 0);
+        // Term by term, as `Iterator::sum` over the n players would add them. The factor
+        // 2 rank - n + 1 is a small integer, so stepping it by 2 is exact: the same numbers
+        // as converting each rank.
+        let (mut sum, mut factor) = (-0.0, 0.0 - (n as f64 - 1.0));
         for &(v, count) in sorted.iter() {
             for _ in 0..count {
-                sum += v * (2.0 * rank as f64 - (n as f64 - 1.0));
-                rank += 1;
+                sum += v * factor;
+                factor += 2.0;
             }
         }
         pairs[k] = sum;
@@ -875,7 +879,7 @@ impl<'a> Sim<'a> {
             probabilities_into(pos, w, r, scratch, p);
             // What a challenger at position a expects from challenging player i, at
             // `eu[a * n + i]`.
-            eu.clear();
+            // Every entry is written: each player is at some position.
             eu.resize(m * n, 0.0);
             for b in 0..m {
                 for a in 0..m {
