@@ -6,7 +6,8 @@
 //! - every diagnostic span, on errors and on warnings, lies within the input and on char
 //!   boundaries (the renderer slices the text with it);
 //! - every imported scenario, written with `emit::to_toml`, reads back with `parse_toml` as
-//!   the same scenario. A validated scenario holds only finite numbers, so `==` is exact.
+//!   the same scenario. A validated scenario holds only finite numbers, so `==` is exact;
+//! - every model's outcomes alone equal its full run's, bit for bit.
 
 #![no_main]
 
@@ -45,6 +46,29 @@ fuzz_target!(|data: &[u8]| {
                             item.scenario
                         ),
                         Err(ds) => panic!("{format:?}: emitted TOML does not read back: {ds:?}\n--- emitted:\n{toml}"),
+                    }
+                    // Sweeps ask for the outcomes alone: they must equal the full run's, bit for
+                    // bit, and fail exactly when it fails.
+                    let opts = Default::default();
+                    for m in detente_core::model::all() {
+                        let full = m.run(&item.scenario, &opts);
+                        let mut lean = Vec::new();
+                        let r = m.outcomes(&item.scenario, &opts, &mut lean);
+                        match (full, r) {
+                            (Ok(full), Ok(())) => {
+                                let full: Vec<u64> =
+                                    full.outcomes.iter().map(|o| o.unwrap_or(f64::NAN).to_bits()).collect();
+                                let lean: Vec<u64> = lean.iter().map(|x| x.to_bits()).collect();
+                                assert_eq!(full, lean, "{}: outcomes differ from the run's", m.info().name);
+                            }
+                            (Err(_), Err(_)) => {}
+                            (full, lean) => panic!(
+                                "{}: run {:?} but outcomes {:?}",
+                                m.info().name,
+                                full.is_ok(),
+                                lean.is_ok()
+                            ),
+                        }
                     }
                     // Every model, plain and (a cheap extra) under each policy.
                     let policies = item.scenario.policies.iter().map(|p| Some(p.id.as_str()));
