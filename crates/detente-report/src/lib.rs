@@ -52,7 +52,7 @@ pub const MAX_RUNS: u64 = 200_000;
 /// One part of the report. `html` is a fragment (no heading; inline `<svg>`, no `<script>`,
 /// every text from the scenario escaped) to be placed inside an element of class
 /// `detente-report`, which [`CSS`] styles.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Section {
     /// Stable, e.g. `overview`, `scenario`, `forecasts`, `trajectories`, `war`, `policies`,
     /// `distributions`, `sensitivity`, `discovery`, `method`.
@@ -62,7 +62,7 @@ pub struct Section {
     pub html: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Report {
     /// Plain text (not escaped).
     pub title: String,

@@ -336,7 +336,7 @@ pub struct RunReq {
 #[derive(Serialize)]
 pub struct RunResp {
     output: RunOutput,
-    report: Option<crate::charts::ReportOut>,
+    report: Option<detente_report::Report>,
     /// Why the charts could not be drawn, when the run itself worked.
     report_error: Option<String>,
 }
