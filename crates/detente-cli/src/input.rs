@@ -1,6 +1,6 @@
 //! Reading a scenario file: size limit, UTF-8, format recognition, import and validation.
 
-use std::io::Read;
+use std::io::Read as _;
 use std::path::Path;
 
 use detente_core::import::{self, Format, Imported};
@@ -75,8 +75,16 @@ pub fn read_text(path: &Path) -> Result<String, Fail> {
     })
 }
 
-/// Reads, recognises and validates a scenario file; diagnostics go to standard error.
-pub fn load(path: &Path, from: Option<Format>) -> Result<Input, Fail> {
+/// A file read and recognised, with the outcome of its validation.
+pub struct Read {
+    pub name: String,
+    pub text: String,
+    pub format: Format,
+    pub result: Result<Imported, Vec<Diagnostic>>,
+}
+
+/// Reads, recognises and validates a scenario file, without reporting anything.
+pub fn read(path: &Path, from: Option<Format>) -> Result<Read, Fail> {
     let name = path.display().to_string();
     let text = read_text(path)?;
     let format = from.unwrap_or_else(|| {
@@ -93,28 +101,44 @@ pub fn load(path: &Path, from: Option<Format>) -> Result<Input, Fail> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "scenario".into());
-    match import::import(format, &text, &stem) {
+    let result = import::import(format, &text, &stem);
+    Ok(Read {
+        name,
+        text,
+        format,
+        result,
+    })
+}
+
+/// The failure for a file that is not a valid scenario (its diagnostics already shown).
+pub fn invalid(path: &Path, r: &Read) -> Fail {
+    let hint = if r.format == Format::Toml && path.extension().is_none_or(|e| e != "toml") {
+        format!(
+            " (read as TOML; if it is another format, pass --from {})",
+            Format::IMPORTABLE.join("|")
+        )
+    } else {
+        String::new()
+    };
+    Fail::reported(format!("{} is not a valid scenario{hint}", r.name))
+}
+
+/// Reads, recognises and validates a scenario file; diagnostics go to standard error.
+pub fn load(path: &Path, from: Option<Format>) -> Result<Input, Fail> {
+    let mut r = read(path, from)?;
+    let result = std::mem::replace(&mut r.result, Err(Vec::new()));
+    match result {
         Ok(imported) => {
-            report_warnings(&name, &text, &imported.warnings);
+            report_warnings(&r.name, &r.text, &imported.warnings);
             Ok(Input {
-                name,
-                format,
+                name: r.name,
+                format: r.format,
                 imported,
             })
         }
         Err(diags) => {
-            eprint!("{}", render(&name, &text, &diags));
-            let hint = if format == Format::Toml && path.extension().is_none_or(|e| e != "toml") {
-                format!(
-                    " (read as TOML; if it is another format, pass --from {})",
-                    Format::IMPORTABLE.join("|")
-                )
-            } else {
-                String::new()
-            };
-            Err(Fail::reported(format!(
-                "{name} is not a valid scenario{hint}"
-            )))
+            eprint!("{}", render(&r.name, &r.text, &diags));
+            Err(invalid(path, &r))
         }
     }
 }

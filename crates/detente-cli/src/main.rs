@@ -4,6 +4,7 @@
 //! 2 a usage error (clap's own).
 
 mod backtest_cmd;
+mod check_cmd;
 mod cli;
 mod format;
 mod input;
@@ -13,6 +14,7 @@ mod report_cmd;
 mod serve;
 mod sweep;
 mod table;
+mod text;
 mod write;
 
 use std::io::Write as _;
@@ -55,7 +57,7 @@ impl Fail {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check(a) => check(a),
+        Command::Check(a) => check_cmd::check(a),
         Command::Run(a) => run_cmd(a),
         Command::Import(a) => import_cmd(a),
         Command::Models(a) => models(a),
@@ -78,7 +80,7 @@ fn main() -> ExitCode {
         Err(f) => {
             let mut err = std::io::stderr().lock();
             if f.reported {
-                let _ = writeln!(err, "error: {}", f.message);
+                let _ = writeln!(err, "error: {}", text::clean(&f.message));
             } else {
                 let _ = write!(
                     err,
@@ -89,48 +91,6 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
-}
-
-fn check(a: cli::CheckArgs) -> Result<(), Fail> {
-    let input = input::load(&a.input.file, a.input.from.map(Into::into))?;
-    let items = &input.imported.items;
-    let mut out = String::new();
-    if let [item] = items.as_slice() {
-        let s = &item.scenario;
-        out.push_str(&format!(
-            "ok: {} is a valid scenario ({}): {}, {}, {}, {}, {}, {}\n",
-            input.name,
-            input.format.name(),
-            count(s.issues.len(), "issue", "issues"),
-            count(s.actors.len(), "actor", "actors"),
-            count(s.blocs.len(), "bloc", "blocs"),
-            count(s.shocks.len(), "shock", "shocks"),
-            count(s.policies.len(), "policy", "policies"),
-            count(s.uncertain().len(), "uncertain number", "uncertain numbers"),
-        ));
-        if let Some(w) = &s.war {
-            out.push_str(&format!(
-                "    a war between `{}` and `{}` over `{}`, forum: {}; run it with `detente run {}`\n",
-                s.actors[w.belligerents[0]].id,
-                s.actors[w.belligerents[1]].id,
-                s.issues[w.stakes].id,
-                w.forum.iter().map(|m| format!("`{}`", s.member_id(*m))).collect::<Vec<_>>().join(", "),
-                input.name
-            ));
-        }
-    } else {
-        out.push_str(&format!(
-            "ok: {} holds {} valid scenarios ({}, one per issue)\n",
-            input.name,
-            items.len(),
-            input.format.name()
-        ));
-    }
-    write::write(&write::Target::Stdout, out.as_bytes())
-}
-
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn run_cmd(a: cli::RunArgs) -> Result<(), Fail> {
