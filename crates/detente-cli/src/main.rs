@@ -192,7 +192,18 @@ fn import_cmd(a: cli::ImportArgs) -> Result<(), Fail> {
             format.name()
         )];
         header.extend(input.imported.header.iter().cloned());
-        let toml = detente_core::emit::to_toml(&item.scenario, &header);
+        let limit = detente_core::MAX_INPUT_BYTES as usize;
+        let Some(toml) = detente_core::emit::to_toml_within(&item.scenario, &header, limit) else {
+            return Err(Fail::new(
+                format!(
+                    "the converted scenario `{}` would be more than 16 MiB of TOML, more than detente reads back",
+                    item.key
+                ),
+                Some(
+                    "run or check the table itself (`detente run FILE` reads it as it is), or split it into smaller tables",
+                ),
+            ));
+        };
         // The converted file must read back to the same scenario.
         match detente_core::parse_toml(&toml) {
             Ok(back) if back == item.scenario => Ok(toml),

@@ -11,6 +11,12 @@ use crate::validate::FORMAT_VERSION;
 
 /// The scenario as TOML, after a comment block (each line of `header` becomes `# line`).
 pub fn to_toml(s: &Scenario, header: &[String]) -> String {
+    to_toml_within(s, header, usize::MAX).unwrap_or_default()
+}
+
+/// [`to_toml`], or `None` as soon as the text grows beyond `limit` bytes (a file that large
+/// could not be read back), without building the rest of it.
+pub fn to_toml_within(s: &Scenario, header: &[String], limit: usize) -> Option<String> {
     let mut out = String::new();
     for line in header {
         if line.is_empty() {
@@ -51,6 +57,9 @@ pub fn to_toml(s: &Scenario, header: &[String]) -> String {
     }
 
     for a in &s.actors {
+        if out.len() > limit {
+            return None;
+        }
         out.push_str("\n[[actor]]\n");
         let _ = writeln!(out, "id = {}", string(&a.id));
         opt_str(&mut out, "name", &a.name);
@@ -149,7 +158,7 @@ pub fn to_toml(s: &Scenario, header: &[String]) -> String {
             shock_body(&mut out, s, sh);
         }
     }
-    out
+    (out.len() <= limit).then_some(out)
 }
 
 fn war(out: &mut String, s: &Scenario, w: &War) {

@@ -15,6 +15,85 @@ use crate::param::Param;
 /// A value with the byte range it came from.
 pub type Sp<T> = Spanned<T>;
 
+/// A map read from a table, kept as pairs sorted by key. A scenario may hold a million actors
+/// with one position each, and a `BTreeMap` node costs over a kilobyte however few its
+/// entries; a vector costs what it holds. Keys are unique: TOML refuses a repeated key, and
+/// importers build these from unique keys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pairs<K, V>(Vec<(K, V)>);
+
+impl<K, V> Default for Pairs<K, V> {
+    fn default() -> Self {
+        Pairs(Vec::new())
+    }
+}
+
+impl<K: Ord, V> Pairs<K, V> {
+    /// The pairs in key order.
+    pub fn iter(&self) -> std::slice::Iter<'_, (K, V)> {
+        self.0.iter()
+    }
+
+    /// The keys in order.
+    pub fn keys(&self) -> impl Iterator<Item = &K> {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<K: Ord, V> FromIterator<(K, V)> for Pairs<K, V> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        let mut v: Vec<(K, V)> = iter.into_iter().collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v.shrink_to_fit();
+        Pairs(v)
+    }
+}
+
+impl<K: Ord, V, const N: usize> From<[(K, V); N]> for Pairs<K, V> {
+    fn from(a: [(K, V); N]) -> Self {
+        a.into_iter().collect()
+    }
+}
+
+impl<'a, K, V> IntoIterator for &'a Pairs<K, V> {
+    type Item = &'a (K, V);
+    type IntoIter = std::slice::Iter<'a, (K, V)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<'de, K: Deserialize<'de> + Ord, V: Deserialize<'de>> Deserialize<'de> for Pairs<K, V> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit<K, V>(std::marker::PhantomData<(K, V)>);
+        impl<'de, K: Deserialize<'de> + Ord, V: Deserialize<'de>> serde::de::Visitor<'de> for Visit<K, V> {
+            type Value = Pairs<K, V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a table")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v = Vec::with_capacity(m.size_hint().unwrap_or(0).min(64));
+                while let Some(pair) = m.next_entry()? {
+                    v.push(pair);
+                }
+                Ok(v.into_iter().collect())
+            }
+        }
+        d.deserialize_map(Visit(std::marker::PhantomData))
+    }
+}
+
 /// A detente scenario (format version 1).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -214,11 +293,11 @@ pub struct RawActor {
     /// Position per issue id, on that issue's scale.
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, Param>")]
-    pub position: BTreeMap<Sp<String>, Sp<Param>>,
+    pub position: Pairs<Sp<String>, Sp<Param>>,
     /// Salience per issue id: how much the actor cares, 0..1.
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, Param>")]
-    pub salience: BTreeMap<Sp<String>, Sp<Param>>,
+    pub salience: Pairs<Sp<String>, Sp<Param>>,
     /// Risk attitude, -1 (averse) .. 0 (neutral) .. 1 (acceptant).
     #[schemars(with = "Option<Param>")]
     pub risk: Option<Sp<Param>>,

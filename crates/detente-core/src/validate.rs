@@ -22,7 +22,7 @@ pub const FORMAT_VERSION: i64 = 1;
 /// Parses and validates a scenario written in TOML.
 pub fn parse_toml(text: &str) -> Result<Scenario, Vec<Diagnostic>> {
     let raw = parse_raw(text)?;
-    validate(&raw)
+    validate(raw)
 }
 
 /// Parses TOML into the raw shape, checking the format version first so that a file of another
@@ -121,8 +121,19 @@ fn parse_unknown_field(msg: &str) -> Option<(String, Vec<String>)> {
     Some((name.to_string(), expected))
 }
 
+/// The most actor-issue pairs a scenario may have (actors x issues), so that memory stays a
+/// small multiple of the input: a million-row classic table has a million.
+pub const MAX_CELLS: usize = 4_000_000;
+/// Beyond this many pairs, at least one in [`SPARSE_RATIO`] must hold a position: each pair
+/// costs about 90 bytes whether given or not.
+pub const SPARSE_CELLS: usize = 1_000_000;
+/// See [`SPARSE_CELLS`].
+pub const SPARSE_RATIO: usize = 16;
+
 /// Checks a raw scenario and resolves its references.
-pub fn validate(raw: &RawScenario) -> Result<Scenario, Vec<Diagnostic>> {
+/// Takes the raw scenario by value: its strings move into the result, and each raw actor is
+/// dropped once read, so that a large table is not held twice.
+pub fn validate(raw: RawScenario) -> Result<Scenario, Vec<Diagnostic>> {
     let mut v = Validator::default();
     let scenario = v.scenario(raw);
     if v.diags.iter().any(Diagnostic::is_error) {
@@ -308,7 +319,7 @@ impl Validator {
         self.diags.push(d);
     }
 
-    fn scenario(&mut self, raw: &RawScenario) -> Scenario {
+    fn scenario(&mut self, mut raw: RawScenario) -> Scenario {
         if *raw.format.get_ref() != FORMAT_VERSION {
             self.err(
                 Diagnostic::error(format!(
@@ -364,6 +375,33 @@ impl Validator {
             self.issues.push(issue);
         }
 
+        // Every actor holds a stance slot per issue: refuse a scenario whose slots would cost far
+        // more memory than its text, either by number or because few of them are given.
+        let cells = raw.issues.len().saturating_mul(raw.actors.len());
+        let given: usize = raw.actors.iter().map(|a| a.position.len()).sum();
+        if cells > MAX_CELLS || (cells > SPARSE_CELLS && cells / SPARSE_RATIO > given) {
+            self.err(
+                Diagnostic::error(format!(
+                    "{} issues x {} actors make {cells} actor-issue pairs ({given} positions given); \
+                     detente takes at most {MAX_CELLS} pairs, and beyond {SPARSE_CELLS} at least one \
+                     position in {SPARSE_RATIO}",
+                    raw.issues.len(),
+                    raw.actors.len()
+                ))
+                .field("issue")
+                .help("split the scenario: issues with different actors can be separate scenario files"),
+            );
+            return Scenario {
+                meta,
+                issues: std::mem::take(&mut self.issues),
+                actors: Vec::new(),
+                blocs: Vec::new(),
+                shocks: Vec::new(),
+                policies: Vec::new(),
+                war: None,
+                models: Default::default(),
+            };
+        }
         if raw.actors.is_empty() {
             self.err(
                 Diagnostic::error("the scenario has no actors")
@@ -378,7 +416,9 @@ impl Validator {
             self.declare(&rb.id, Kind::Bloc(b));
         }
 
-        for ra in &raw.actors {
+        let no_actors = raw.actors.is_empty();
+        self.actors.reserve_exact(raw.actors.len());
+        for ra in std::mem::take(&mut raw.actors) {
             let id = ra.id.get_ref();
             self.param(
                 &ra.capability,
@@ -394,29 +434,25 @@ impl Validator {
                     &risk_bounds(),
                 );
             }
-            let stances = self.stances(ra);
+            let stances = self.stances(&ra);
             self.actors.push(Actor {
-                id: id.clone(),
-                name: ra.name.clone(),
                 capability: *ra.capability.get_ref(),
                 stances,
                 risk: ra.risk.as_ref().map(|r| *r.get_ref()),
+                id: ra.id.into_inner(),
+                name: ra.name,
             });
         }
 
         // With no actors at all, that one error says enough.
-        let issues_to_check = if raw.actors.is_empty() {
-            0
-        } else {
-            raw.issues.len()
-        };
+        let issues_to_check = if no_actors { 0 } else { raw.issues.len() };
         for (k, ri) in raw.issues.iter().enumerate().take(issues_to_check) {
-            let stances: Vec<Stance> = self
+            let mut stances = self
                 .actors
                 .iter()
                 .filter_map(|a| a.stances.get(k).copied().flatten())
-                .collect();
-            if stances.is_empty() {
+                .peekable();
+            if stances.peek().is_none() {
                 self.err(
                     Diagnostic::error(format!("nobody takes a position on issue `{}`", ri.id.get_ref()))
                         .at(ri.id.span())
@@ -426,7 +462,7 @@ impl Validator {
                             ri.id.get_ref()
                         )),
                 );
-            } else if stances.iter().all(|s| s.salience.value() <= 0.0) {
+            } else if stances.all(|s| s.salience.value() <= 0.0) {
                 self.err(
                     Diagnostic::error(format!("every actor gives issue `{}` a salience of 0", ri.id.get_ref()))
                         .at(ri.id.span())
@@ -436,7 +472,7 @@ impl Validator {
             }
         }
 
-        let blocs = self.blocs(raw);
+        let blocs = self.blocs(&raw);
         if let Some(rw) = &raw.war {
             self.war = self.war(rw);
         }

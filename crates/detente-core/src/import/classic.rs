@@ -3,9 +3,7 @@
 //! Header names are matched case-insensitively and in any order; salience is on 0..1. The issue's
 //! scale is not in the table, so it is taken as the range of the positions (a warning says so).
 
-use std::collections::BTreeMap;
-
-use super::fields::{Field, Line, fixed, lines, number, split, trim_trailing_empty};
+use super::fields::{Line, fixed, lines, number, split, trim_trailing_empty};
 use super::{RawImport, slug};
 use crate::diag::Diagnostic;
 use crate::param::{Param, fmt_num};
@@ -72,8 +70,9 @@ pub(crate) fn import(text: &str, stem: &str) -> Result<RawImport, Vec<Diagnostic
     }
 
     let issue_id = slug(stem);
-    let mut actors = Vec::new();
-    let mut positions: Vec<(f64, Field)> = Vec::new();
+    // At most one actor a line: growth by doubling could leave half a large vector unused.
+    let mut actors = Vec::with_capacity(all.len());
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for line in rows {
         let cells = trim_trailing_empty(split(line, sep, '"'));
         if cells.len() < names.len() {
@@ -119,25 +118,21 @@ pub(crate) fn import(text: &str, stem: &str) -> Result<RawImport, Vec<Diagnostic
         let [capability, position, salience] = nums;
         let key = Sp::new(cell(2).span.clone(), issue_id.clone());
         let skey = Sp::new(cell(3).span.clone(), issue_id.clone());
-        positions.push((position, cell(2).clone()));
+        if position.is_finite() {
+            lo = lo.min(position);
+            hi = hi.max(position);
+        }
         actors.push(RawActor {
             id: Sp::new(name.span.clone(), slug(&name.text)),
             name: Some(name.text.clone()),
             capability: fixed(capability, cell(1)),
-            position: BTreeMap::from([(key, fixed(position, cell(2)))]),
-            salience: BTreeMap::from([(skey, fixed(salience, cell(3)))]),
+            position: Pairs::from([(key, fixed(position, cell(2)))]),
+            salience: Pairs::from([(skey, fixed(salience, cell(3)))]),
             risk: None,
         });
     }
 
-    let finite: Vec<f64> = positions
-        .iter()
-        .map(|p| p.0)
-        .filter(|x| x.is_finite())
-        .collect();
-    let lo = finite.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let (lo, hi) = if finite.is_empty() {
+    let (lo, hi) = if lo > hi {
         (0.0, 100.0)
     } else if lo == hi {
         // All at one point: widen by at least one unit, and enough to register for huge values.

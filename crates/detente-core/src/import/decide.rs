@@ -265,8 +265,8 @@ pub(crate) fn import(text: &str, stem: &str) -> Result<RawImport, Vec<Diagnostic
             id: Sp::new(a.id.span.clone(), id.clone()),
             name: Some(a.name).filter(|n| *n != id),
             capability: fixed(power, &cell),
-            position: a.position,
-            salience: a.salience,
+            position: a.position.into_iter().collect(),
+            salience: a.salience.into_iter().collect(),
             risk: None,
         });
     }

@@ -6,8 +6,6 @@
 //! its own. The data set has no capabilities: every actor gets capability 1 (a header line in
 //! the converted file says so). A position without a salience gets salience 0.5, with a warning.
 
-use std::collections::BTreeMap;
-
 use super::fields::{Field, Line, fixed, lines, number, percent, split};
 use super::{RawImport, slug};
 use crate::diag::Diagnostic;
@@ -182,11 +180,11 @@ pub(crate) fn import(text: &str, _stem: &str) -> Result<RawImport, Vec<Diagnosti
                 id: Sp::new(cells[pc].span.clone(), code.to_string()),
                 name: Some(name.to_string()),
                 capability: Sp::new(cells[pc].span.clone(), Param::Fixed(1.0)),
-                position: BTreeMap::from([(
+                position: Pairs::from([(
                     Sp::new(cells[pc].span.clone(), issue_id.clone()),
                     fixed(p, &cells[pc]),
                 )]),
-                salience: BTreeMap::from([(Sp::new(cells[sc].span.clone(), issue_id.clone()), s)]),
+                salience: Pairs::from([(Sp::new(cells[sc].span.clone(), issue_id.clone()), s)]),
                 risk: None,
             });
         }

@@ -173,8 +173,8 @@ pub(crate) fn import(text: &str, stem: &str) -> Result<RawImport, Vec<Diagnostic
             id: Sp::new(cells[0].span.clone(), slug(&cells[0].text)),
             name: Some(cells[0].text.clone()),
             capability: fixed(capability, &cells[2]),
-            position,
-            salience,
+            position: position.into_iter().collect(),
+            salience: salience.into_iter().collect(),
             risk: None,
         });
     }

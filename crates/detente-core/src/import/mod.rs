@@ -147,7 +147,7 @@ fn finish(raw: RawImport) -> Result<Imported, Vec<Diagnostic>> {
     let mut items = Vec::new();
     let mut errors = raw.errors;
     for (key, r) in raw.items {
-        match validate(&r) {
+        match validate(r) {
             Ok(scenario) => items.push(Item { key, scenario }),
             Err(ds) => errors.extend(ds),
         }
@@ -186,16 +186,20 @@ pub fn slug(name: &str) -> String {
     out
 }
 
-/// Makes ids unique by appending `_2`, `_3`, ... in order of appearance.
+/// Makes ids unique by appending `_2`, `_3`, ... in order of appearance. Linear in the number
+/// of ids however many repeat: each name's next suffix is remembered.
 pub fn unique_ids(ids: &mut [String]) {
-    let mut seen = std::collections::BTreeSet::new();
+    let mut seen = std::collections::HashSet::with_capacity(ids.len());
+    let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for id in ids.iter_mut() {
         if !seen.insert(id.clone()) {
-            let mut k = 2;
+            // Suffixes below `next` are taken already: `seen` only grows.
+            let k = next.entry(id.clone()).or_insert(2);
             while seen.contains(&format!("{id}_{k}")) {
-                k += 1;
+                *k += 1;
             }
             *id = format!("{id}_{k}");
+            *k += 1;
             seen.insert(id.clone());
         }
     }
