@@ -19,19 +19,20 @@ pub struct BlocStance {
 /// once; members are weighted by capability x salience.
 pub fn bloc_stance(scenario: &Scenario, b: usize, issue: usize) -> BlocStance {
     let bloc = &scenario.blocs[b];
-    let pts: Vec<(f64, f64)> = scenario
-        .member_actors(Member::Bloc(b))
-        .into_iter()
-        .filter_map(|a| {
-            let actor = &scenario.actors[a];
-            actor.stances[issue].map(|s| {
-                (
-                    s.position.value(),
-                    actor.capability.value() * s.salience.value(),
-                )
-            })
-        })
-        .collect();
+    let mut raw = Vec::new();
+    let mut xs = Vec::new();
+    for a in scenario.member_actors(Member::Bloc(b)) {
+        let actor = &scenario.actors[a];
+        if let Some(s) = actor.stances[issue] {
+            xs.push(s.position.value());
+            raw.push((actor.capability.value(), s.salience.value()));
+        }
+    }
+    // Weights times one power of two, so that neither huge nor tiny capabilities overflow or
+    // vanish (exact: ordinary inputs keep every bit).
+    let mut w = Vec::new();
+    crate::model::num::weights(raw, &mut w);
+    let pts: Vec<(f64, f64)> = xs.into_iter().zip(w).collect();
     let members = pts.len();
     if members == 0 {
         return BlocStance {
@@ -44,12 +45,17 @@ pub fn bloc_stance(scenario: &Scenario, b: usize, issue: usize) -> BlocStance {
     let spread = if mean.is_nan() {
         0.0
     } else {
+        // Deviations times a power of two, so that their squares stay finite on a scale as
+        // wide as the f64 range; the square root undoes it exactly.
+        let sx =
+            crate::model::num::scale_for(pts.iter().map(|p| p.0.abs()).fold(mean.abs(), f64::max));
         let w: f64 = pts.iter().map(|p| p.1).sum();
         (pts.iter()
-            .map(|&(x, wi)| wi * (x - mean).powi(2))
+            .map(|&(x, wi)| wi * (x * sx - mean * sx).powi(2))
             .sum::<f64>()
             / w)
             .sqrt()
+            / sx
     };
     let position = match bloc.rule {
         Rule::Consensus => Some(mean).filter(|x| !x.is_nan()),

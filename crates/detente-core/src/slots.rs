@@ -114,6 +114,7 @@ impl Scenario {
                 (0.0, f64::INFINITY, false),
                 (0.0, 1.0, false),
             );
+            let cost_like = (0.0, crate::validate::MAX_COST, false);
             push(
                 "war.decisiveness".into(),
                 &w.decisiveness,
@@ -154,13 +155,13 @@ impl Scenario {
                 push(
                     format!("{id}.belief_strength"),
                     &s.belief_strength,
-                    pos,
+                    (0.001, 1e6, false),
                     war(WarParam::BeliefStrength { side }),
                 );
                 push(
                     format!("{id}.leader_penalty"),
                     &s.leader_penalty,
-                    pos_or_zero,
+                    cost_like,
                     war(WarParam::LeaderPenalty { side }),
                 );
                 push(
@@ -226,7 +227,7 @@ impl Scenario {
                 push(
                     "war.terms.guarantee_cost".into(),
                     p,
-                    pos_or_zero,
+                    cost_like,
                     war(WarParam::GuaranteeCost),
                 );
             }
@@ -265,8 +266,8 @@ impl Scenario {
             }
             Target::Salience { .. } | Target::Support { .. } => (0.0, 1.0, false),
             Target::Side { field, .. } => match field {
-                SideField::Cost | SideField::Sanctions => (0.0, f64::INFINITY, false),
-                SideField::CostGrowth => (0.0, f64::INFINITY, true),
+                SideField::Cost | SideField::Sanctions => (0.0, crate::validate::MAX_COST, false),
+                SideField::CostGrowth => (0.0, 10.0, true),
                 SideField::Commitment => (0.0, 1.0, true),
             },
             Target::ChannelOpen { .. } | Target::Forum { .. } => (0.0, 1.0, false),

@@ -216,22 +216,35 @@ impl Bounds {
     }
 }
 
+/// The largest cost, sanction or penalty, in units of the stakes: a million times the prize
+/// is far beyond any war worth modelling, and keeps every value of the war model finite.
+pub(crate) const MAX_COST: f64 = 1e6;
+
+/// Upper bounds of the model options, so that no option alone makes a run take minutes
+/// (docs/scenario-format.md gives the figures).
+const MAX_EUM_ROUNDS: i64 = 1_000;
+const MAX_EXCHANGE_ROUNDS: i64 = 1_000;
+const MAX_SMP_TURNS: i64 = 500;
+
 fn share_bounds(what: &str) -> Bounds {
     Bounds::closed(0.0, 1.0, format!("{what} is a share, from 0 to 1"))
 }
 
 fn side_bounds(field: SideField) -> Bounds {
     match field {
-        SideField::Cost => Bounds::at_least(
+        SideField::Cost => Bounds::closed(
             0.0,
+            MAX_COST,
             "cost per round is in units of the whole stakes: 0.01 = 1% of the prize each round",
         ),
-        SideField::CostGrowth => Bounds::above(
+        SideField::CostGrowth => Bounds::above_to(
             0.0,
-            "cost_growth multiplies the cost each round: 1 = flat, 1.05 = +5% a round (the \"death zone\")",
+            10.0,
+            "cost_growth multiplies the cost each round: 1 = flat, 1.05 = +5% a round (the \"death zone\"); at most 10",
         ),
-        SideField::Sanctions => Bounds::at_least(
+        SideField::Sanctions => Bounds::closed(
             0.0,
+            MAX_COST,
             "sanctions add to the cost per round, in units of the stakes",
         ),
         SideField::Commitment => {
@@ -548,9 +561,9 @@ impl Validator {
                 &e.rounds,
                 8,
                 1,
-                10_000,
+                MAX_EUM_ROUNDS,
                 "models.eum.rounds",
-                "the number of rounds, 1..10000",
+                "the number of rounds, 1..1000 (a bound that keeps a run short: docs/models/eum.md)",
             );
             if let Some(stop) = &e.stop {
                 out.eum.stop = match stop.get_ref().as_str() {
@@ -591,9 +604,9 @@ impl Validator {
                 &x.rounds,
                 10,
                 1,
-                10_000,
+                MAX_EXCHANGE_ROUNDS,
                 "models.exchange.rounds",
-                "the number of rounds of exchanges, 1..10000",
+                "the number of rounds of exchanges, 1..1000 (a bound that keeps a run short: docs/scenario-format.md)",
             );
         }
         out
@@ -678,17 +691,17 @@ impl Validator {
             &x.max_turns,
             d.max_turns,
             1,
-            10_000,
+            MAX_SMP_TURNS,
             "models.smp.max_turns",
-            "the largest number of turns, 1..10000 (KTAB uses 100)",
+            "the largest number of turns, 1..500 (KTAB uses 100; each turn costs about n^3 for n actors, so the bound keeps a run at 100 actors to seconds)",
         );
         o.min_turns = self.count(
             &x.min_turns,
             d.min_turns,
             1,
-            10_000,
+            MAX_SMP_TURNS,
             "models.smp.min_turns",
-            "the number of turns before the stopping rule applies, 1..10000 (KTAB uses 2)",
+            "the number of turns before the stopping rule applies, 1..500 (KTAB uses 2)",
         );
         if o.min_turns > o.max_turns {
             if let Some(v) = &x.min_turns {

@@ -17,9 +17,8 @@ impl PerIssue for Median {
     }
 
     fn solve(&self, _: &Scenario, _: usize, stakes: &[Stake]) -> Result<f64, ModelError> {
-        Ok(weighted_median(
-            stakes.iter().map(|s| (s.position, s.weight())),
-        ))
+        let w = super::stake_weights(stakes);
+        Ok(weighted_median(stakes.iter().map(|s| s.position).zip(w)))
     }
 }
 
@@ -28,6 +27,10 @@ impl PerIssue for Median {
 /// midpoint is returned. Zero weights are ignored; NaN when the total weight is 0.
 pub fn weighted_median(points: impl IntoIterator<Item = (f64, f64)>) -> f64 {
     let mut pts: Vec<(f64, f64)> = points.into_iter().filter(|p| p.1 > 0.0).collect();
+    // A power of two brings the largest weight into 1..2, so that the total of weights near
+    // the f64 limit stays finite; exact, so ordinary weights compare as before, bit for bit.
+    let sw = super::num::scale_for(pts.iter().map(|p| p.1).fold(0.0, f64::max));
+    pts.iter_mut().for_each(|p| p.1 *= sw);
     pts.sort_by(|a, b| a.0.total_cmp(&b.0));
     // Merge equal positions so that ties do not depend on the order of actors.
     let mut merged: Vec<(f64, f64)> = Vec::with_capacity(pts.len());
@@ -82,5 +85,13 @@ mod tests {
             weighted_median([(10.0, 1.0), (0.0, 1.5), (10.0, 1.0)]),
             10.0
         );
+    }
+
+    #[test]
+    fn weights_near_the_f64_limit() {
+        // 0.9 + 0.9 + 0.9 e308 overflows unscaled: the half would be infinite.
+        let m = 0.9 * f64::MAX;
+        assert_eq!(weighted_median([(0.0, m), (50.0, m), (90.0, m)]), 50.0);
+        assert_eq!(weighted_median([(4.0, m), (10.0, m)]), 7.0);
     }
 }

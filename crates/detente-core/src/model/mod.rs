@@ -9,6 +9,7 @@ mod eum;
 mod exchange;
 mod median;
 mod nash;
+pub mod num;
 pub mod smp;
 pub mod war;
 
@@ -167,6 +168,14 @@ impl<T: PerIssue> Model for T {
         }
         Ok(())
     }
+}
+
+/// Each stake's weight, capability x salience, all times one power of two (see
+/// [`num::weights`]): the static models read only their ratios.
+pub fn stake_weights(stakes: &[Stake]) -> Vec<f64> {
+    let mut w = Vec::with_capacity(stakes.len());
+    num::weights(stakes.iter().map(|s| (s.capability, s.salience)), &mut w);
+    w
 }
 
 /// All models, in the order `detente models` lists them.

@@ -44,7 +44,8 @@ impl PerIssue for Nash {
                 )),
             });
         };
-        let points: Vec<(f64, f64)> = stakes.iter().map(|s| (s.position, s.weight())).collect();
+        let w = super::stake_weights(stakes);
+        let points: Vec<(f64, f64)> = stakes.iter().map(|s| s.position).zip(w).collect();
         Ok(nash_bargaining(&points, sq.value(), iss.scale))
     }
 }
@@ -55,10 +56,30 @@ impl PerIssue for Nash {
 /// derivative decreases and bisection finds the maximum; the optimum often sits exactly on a
 /// position (a kink), which is checked for directly.
 pub fn nash_bargaining(points: &[(f64, f64)], q: f64, scale: Scale) -> f64 {
+    // Positions, status quo and scale times one power of two, weights times another: exact, so
+    // ordinary inputs give the same bits, and on a scale as wide as the f64 range no distance
+    // (|q - x_i| up to twice the largest position) overflows.
     let pts: Vec<(f64, f64)> = points.iter().copied().filter(|p| p.1 > 0.0).collect();
+    let xmax = pts
+        .iter()
+        .map(|p| p.0.abs())
+        .chain([q.abs(), scale.lo.abs(), scale.hi.abs()])
+        .fold(0.0, f64::max);
+    let sx = super::num::scale_for(xmax);
+    let sw = super::num::scale_for(pts.iter().map(|p| p.1).fold(0.0, f64::max));
+    let pts: Vec<(f64, f64)> = pts.iter().map(|&(x, w)| (x * sx, w * sw)).collect();
+    let scale = Scale {
+        lo: scale.lo * sx,
+        hi: scale.hi * sx,
+    };
+    nash_scaled(&pts, q * sx, scale) / sx
+}
+
+/// `nash_bargaining` on positive weights, with every distance finite.
+fn nash_scaled(pts: &[(f64, f64)], q: f64, scale: Scale) -> f64 {
     // Each actor accepts x iff |x - x_i| <= |q - x_i|: the interval between q and 2 x_i - q.
     let (mut lo, mut hi) = (scale.lo, scale.hi);
-    for &(x, _) in &pts {
+    for &(x, _) in pts {
         let mirror = 2.0 * x - q;
         lo = lo.max(q.min(mirror));
         hi = hi.min(q.max(mirror));

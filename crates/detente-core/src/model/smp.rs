@@ -16,7 +16,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::{Model, ModelError, ModelInfo, Move, Round, RoundIssue, RunOptions, RunResult};
 use super::{weighted_mean, weighted_median};
-use crate::scenario::{Scenario, SmpOptions, Target};
+use crate::scenario::{Scale, Scenario, SmpOptions, Target};
 pub use engine::{Actors, Assessment, Bargain, Challenge, Positions};
 
 /// KTAB's spatial model of politics.
@@ -191,6 +191,8 @@ pub struct Prepared {
     /// `n x dims`: whether the actor has a stance on the issue (else its coordinate is filled in).
     pub has: Vec<bool>,
     pub notes: Vec<String>,
+    /// The power of two the capabilities were multiplied by (1 unless they are huge).
+    pub capability_factor: f64,
 }
 
 /// The scenario's central values in KTAB's units.
@@ -205,15 +207,16 @@ pub fn prepare(sc: &Scenario) -> Prepared {
     for (i, &a) in order.iter().enumerate() {
         for (k, issue) in sc.issues.iter().enumerate() {
             if let Some(s) = &sc.actors[a].stances[k] {
-                pos[i * d + k] = (s.position.value() - issue.scale.lo) / issue.scale.width();
+                pos[i * d + k] = to_unit(issue.scale, s.position.value());
                 sal[i * d + k] = s.salience.value();
                 has[i * d + k] = true;
             }
         }
     }
+    let factor = capability_factor(sc);
     let capability: Vec<f64> = order
         .iter()
-        .map(|&a| sc.actors[a].capability.value())
+        .map(|&a| sc.actors[a].capability.value() * factor)
         .collect();
     // An actor without a position on an issue is placed at the weighted mean of the others
     // there, with salience 0: it does not care, and others judge it by a neutral coordinate.
@@ -263,6 +266,51 @@ pub fn prepare(sc: &Scenario) -> Prepared {
         },
         has,
         notes,
+        capability_factor: factor,
+    }
+}
+
+/// KTAB's sums of votes and its octic victory model overflow once the capabilities add up to
+/// more than about 1e38; capabilities that large (the file's or a shock's) are brought down by
+/// a power of two to a total below 2^100. Smaller ones are left as they are (factor 1): KTAB's
+/// small constants (the 1e-10 floor of a side's strength) are in capability units.
+fn capability_factor(sc: &Scenario) -> f64 {
+    let max = sc
+        .actors
+        .iter()
+        .map(|a| a.capability.value())
+        .chain(sc.shocks.iter().filter_map(|s| match s.target {
+            Target::Capability { .. } => Some(s.to.value()),
+            _ => None,
+        }))
+        .fold(0.0, f64::max);
+    let n = sc.actors.len().max(1);
+    let bits = (usize::BITS - n.leading_zeros()) as i32;
+    if max > 0.0 && max.is_finite() && super::num::exponent(max) + bits >= 100 {
+        super::num::pow2(100 - bits - super::num::exponent(max) - 1)
+    } else {
+        1.0
+    }
+}
+
+/// Where `x` lies on the scale, 0 at its low end and 1 at its high end. A scale wider than the
+/// largest f64 (from -1.7e308 to 1.7e308, say) is measured in halves, which are exact.
+fn to_unit(s: Scale, x: f64) -> f64 {
+    let width = s.width();
+    if width.is_finite() {
+        (x - s.lo) / width
+    } else {
+        (x / 2.0 - s.lo / 2.0) / (s.hi / 2.0 - s.lo / 2.0)
+    }
+}
+
+/// The inverse of `to_unit`.
+fn from_unit(s: Scale, z: f64) -> f64 {
+    let width = s.width();
+    if width.is_finite() {
+        s.lo + z * width
+    } else {
+        2.0 * (s.lo / 2.0 + z * (s.hi / 2.0 - s.lo / 2.0))
     }
 }
 
@@ -287,6 +335,7 @@ fn run(sc: &Scenario, seed: u64) -> RunResult {
         start,
         has,
         mut notes,
+        capability_factor,
     } = prepare(sc);
     let d = actors.dims;
     let model_index: BTreeMap<usize, usize> =
@@ -297,11 +346,13 @@ fn run(sc: &Scenario, seed: u64) -> RunResult {
         for s in sc.shocks.iter().filter(|s| s.at == turn) {
             let v = s.to.value();
             match s.target {
-                Target::Capability { actor } => actors.capability[model_index[&actor]] = v,
+                Target::Capability { actor } => {
+                    actors.capability[model_index[&actor]] = v * capability_factor
+                }
                 Target::Risk { actor } => actors.fixed_risk[model_index[&actor]] = Some(-v),
                 Target::Position { actor, issue } => {
                     let scale = sc.issues[issue].scale;
-                    let x = (v - scale.lo) / scale.width();
+                    let x = to_unit(scale, v);
                     let i = model_index[&actor] * d + issue;
                     state.position[i] = x;
                     state.ideal[i] = x;
@@ -343,7 +394,7 @@ fn run(sc: &Scenario, seed: u64) -> RunResult {
     let ids: Vec<&str> = order.iter().map(|&a| sc.actors[a].id.as_str()).collect();
     let issue_at = |k: usize, x: f64| {
         let s = sc.issues[k].scale;
-        (s.lo + x * s.width()).clamp(s.lo, s.hi)
+        from_unit(s, x).clamp(s.lo, s.hi)
     };
     let sal = |i: usize, k: usize| {
         sc.actors[order[i]].stances[k]

@@ -91,6 +91,36 @@ pub fn ruin(p: f64, k: u32, n: u32) -> (f64, f64) {
     (win, duration)
 }
 
+/// The most that compounding cost growth can multiply a cost by. A cost of 1e100 times the
+/// stakes a round is a war no side fights on; capping it there keeps every value finite for
+/// costs up to their validated bound of 1e6 (otherwise 1.05^15000 overflows).
+pub const MAX_COST_FACTOR: f64 = 1e100;
+
+/// A's chance of winning a battle at strengths a and b with decisiveness g: a^g / (a^g + b^g)
+/// (Hirshleifer's ratio form), 1/2 when both are 0. When the powers overflow or vanish (g of
+/// 200, say), the same number from the ratio of the weaker to the stronger, which is in 0..1.
+pub fn battle_odds(a: f64, b: f64, g: f64) -> f64 {
+    let (ag, bg) = if g == 1.0 {
+        (a, b)
+    } else {
+        (a.powf(g), b.powf(g))
+    };
+    let total = ag + bg;
+    if total.is_finite() && total >= f64::MIN_POSITIVE {
+        return ag / total;
+    }
+    if !(a > 0.0 || b > 0.0) {
+        return 0.5;
+    }
+    if a >= b {
+        let r = (b / a).powf(g);
+        1.0 / (1.0 + r)
+    } else {
+        let r = (a / b).powf(g);
+        r / (1.0 + r)
+    }
+}
+
 /// E[f(pi)] for pi ~ Beta(a, b), by the three-point rule at the mean and mean +- sqrt(3) sd
 /// (weights 1/6, 2/3, 1/6): it matches the mean and variance, so it is exact for quadratics.
 pub fn beta_expect(a: f64, b: f64, f: impl Fn(f64) -> f64) -> f64 {
@@ -257,8 +287,10 @@ struct Sim<'a> {
     /// The scenario as shocks leave it; copied only when a shock changes it.
     sc: Cow<'a, Scenario>,
     rng: ChaCha8Rng,
-    /// Military strength of A and B.
+    /// Military strength of A and B, in capability units times `strength_scale`.
     strength: [f64; 2],
+    /// 1, or the power of two that kept huge capabilities' strengths finite.
+    strength_scale: f64,
     /// Share of the stakes the forum gives A of the surplus of peace.
     lambda: f64,
     /// True chance that A wins a battle, from the strengths.
@@ -469,6 +501,7 @@ impl<'a> Sim<'a> {
             sc: Cow::Borrowed(sc),
             rng: ChaCha8Rng::seed_from_u64(seed),
             strength: [0.0; 2],
+            strength_scale: 1.0,
             lambda: 0.5,
             pi: 0.5,
             belief: [(1.0, 1.0); 2],
@@ -500,17 +533,28 @@ impl<'a> Sim<'a> {
     fn refresh(&mut self) {
         let sc = &self.sc;
         let w = war(sc);
-        let mut strength = [0, 1].map(|k| {
-            w.sides[k].commitment.value() * sc.actors[w.belligerents[k]].capability.value()
-        });
-        for s in &w.supports {
-            strength[s.side] +=
-                s.share.value() * capability(sc, s.member) * cohesion(sc, s.member, s.side);
+        let strengths = |f: f64| {
+            let mut strength = [0, 1].map(|k| {
+                w.sides[k].commitment.value()
+                    * (sc.actors[w.belligerents[k]].capability.value() * f)
+            });
+            for s in &w.supports {
+                strength[s.side] += s.share.value()
+                    * (capability(sc, s.member) * f)
+                    * cohesion(sc, s.member, s.side);
+            }
+            strength
+        };
+        let mut strength = strengths(1.0);
+        self.strength_scale = 1.0;
+        if !(strength[0].is_finite() && strength[1].is_finite()) {
+            // Capabilities near the f64 limit: only the ratio of strengths matters, so all of
+            // them are taken in units of 2^1023 (exact).
+            self.strength_scale = super::num::pow2(-1023);
+            strength = strengths(self.strength_scale);
         }
         self.strength = strength;
-        let g = w.decisiveness.value();
-        let (ag, bg) = (strength[0].powf(g), strength[1].powf(g));
-        self.pi = if ag + bg > 0.0 { ag / (ag + bg) } else { 0.5 };
+        self.pi = battle_odds(strength[0], strength[1], w.decisiveness.value());
         self.lambda = forum_outcome(sc, w.stakes, [1.0, 1.0]).map_or(0.5, |x| share_of(sc, x));
         let actor_camps = if w.channels.is_empty() {
             Vec::new()
@@ -550,17 +594,23 @@ impl<'a> Sim<'a> {
         let side = &w.sides[k];
         let delta = w.discount.value();
         let g = side.cost_growth.value();
-        let growth_now = g.powi(t as i32 - 1);
+        let growth_now = g.powi(t as i32 - 1).min(MAX_COST_FACTOR);
         // W = P - C (Fearon 1995), C the discounted costs over the expected remaining war.
         Value {
             k0: prize - side.sanctions.value() * geometric(delta, d),
-            k1: growth_now * geometric(delta * g, d),
+            k1: growth_now * geometric(delta * g, d).min(MAX_COST_FACTOR),
         }
     }
 
     fn cost_now(&self, k: usize, t: u32) -> f64 {
         let side = &war(&self.sc).sides[k];
-        side.cost.value() * side.cost_growth.value().powi(t as i32 - 1) + side.sanctions.value()
+        side.cost.value()
+            * side
+                .cost_growth
+                .value()
+                .powi(t as i32 - 1)
+                .min(MAX_COST_FACTOR)
+            + side.sanctions.value()
     }
 
     /// A settlement's worth to side k: its share, less its leader's penalty for a losing deal.
@@ -960,23 +1010,24 @@ fn durability(sim: &mut Sim, outcomes: &[Option<f64>], ceasefire_round: u32, out
     ];
     let base = w.after.baseline_hazard.value() * (1.0 - 0.5 * m);
     let kappa = w.after.sensitivity.value();
-    let start = sim.strength;
+    let mut start = sim.strength;
+    let mut guarantee = guarantee * sim.strength_scale;
     // A's chance in a renewed war, and its expected length, at strengths (a, b). Guarantors
     // fight for B only if A attacks, so A's view adds them to B's strength and B's does not.
-    let chance = |a: f64, b: f64| -> (f64, f64) {
-        let (ag, bg) = if gamma == 1.0 {
-            (a, b)
-        } else {
-            (a.powf(gamma), b.powf(gamma))
-        };
-        let pi = if ag + bg > 0.0 { ag / (ag + bg) } else { 0.5 };
-        ruin(pi, front, n)
-    };
+    let chance = |a: f64, b: f64| -> (f64, f64) { ruin(battle_odds(a, b, gamma), front, n) };
     // Powell's two periods: now, and the balance once the shift has run its course (the end of
     // the examined horizon).
     let h = w.after.horizon;
     out.peace.reserve(h as usize);
     let grow = [1.0 + rate[0], 1.0 + rate[1]];
+    // Rearmament compounds over the horizon (at most 2^1000 by validation): strengths near the
+    // f64 limit are first brought into 1..2 by a power of two, which keeps their ratios.
+    let top = start[0].max(start[1]).max(guarantee);
+    if !(top * 2.0 * grow[0].max(grow[1]).powi(h as i32)).is_finite() {
+        let f = super::num::scale_for(top);
+        start = start.map(|x| x * f);
+        guarantee *= f;
+    }
     let (a_h, b_h) = (
         start[0] * grow[0].powi(h as i32),
         start[1] * grow[1].powi(h as i32),

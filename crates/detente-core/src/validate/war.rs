@@ -1,6 +1,6 @@
 //! Validation of `[war]`, and of the shock paths that name war parameters.
 
-use super::{Bounds, Kind, Validator, share_bounds, side_bounds};
+use super::{Bounds, Kind, MAX_COST, Validator, share_bounds, side_bounds};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::param::Param;
 use crate::scenario::*;
@@ -317,9 +317,9 @@ impl Validator {
                     self.param(b, &f("win_belief"), &subj("belief of winning a battle"), &Bounds::closed(0.001, 0.999, "the probability it believes it wins a battle, strictly between 0 and 1"));
                     *b.get_ref()
                 }),
-                belief_strength: self.req(&rs.belief_strength, 10.0, &f("belief_strength"), &subj("belief strength"), &Bounds::above(0.0, "how many battles' worth of evidence its belief is worth")),
+                belief_strength: self.req(&rs.belief_strength, 10.0, &f("belief_strength"), &subj("belief strength"), &Bounds::closed(0.001, 1e6, "how many battles' worth of evidence its belief is worth, 0.001..1000000")),
                 cost_believed,
-                leader_penalty: self.req(&rs.leader_penalty, 0.0, &f("leader_penalty"), &subj("leader penalty"), &Bounds::at_least(0.0, "what the leader loses personally from a losing deal, in units of the stakes")),
+                leader_penalty: self.req(&rs.leader_penalty, 0.0, &f("leader_penalty"), &subj("leader penalty"), &Bounds::closed(0.0, MAX_COST, "what the leader loses personally from a losing deal, in units of the stakes")),
                 leader_threshold: self.req(&rs.leader_threshold, 0.5, &f("leader_threshold"), &subj("leader threshold"), &share_bounds("the threshold")),
                 rearm: self.req(&rs.rearm, 0.0, &f("rearm"), &subj("rearmament rate"), &Bounds::closed(0.0, 1.0, "growth of strength per round of peace, e.g. 0.01 = 1% a round")),
             };
@@ -506,7 +506,7 @@ impl Validator {
                 *p.get_ref()
             });
             terms.guarantee_cost = rt.guarantee_cost.as_ref().map(|p| {
-                self.param(p, "war.terms.guarantee_cost", "guarantee cost", &Bounds::at_least(0.0, "extra cost of renewed war for A at full guarantees, in units of the stakes"));
+                self.param(p, "war.terms.guarantee_cost", "guarantee cost", &Bounds::closed(0.0, MAX_COST, "extra cost of renewed war for A at full guarantees, in units of the stakes"));
                 *p.get_ref()
             });
         }
@@ -521,9 +521,9 @@ impl Validator {
                     &ra.horizon,
                     60,
                     1,
-                    10_000,
+                    1_000,
                     "war.after.horizon",
-                    "rounds of peace examined, 1..10000",
+                    "rounds of peace examined, 1..1000 (rearmament compounds over them)",
                 ),
                 baseline_hazard: self.req(
                     &ra.baseline_hazard,

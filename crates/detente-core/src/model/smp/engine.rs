@@ -121,7 +121,33 @@ pub fn victory(model: VictoryModel, s1: f64, s2: f64) -> (f64, f64) {
             }
         }
     };
-    (x1 / (x1 + x2), x2 / (x1 + x2))
+    let total = x1 + x2;
+    if total.is_finite() && total >= f64::MIN_POSITIVE {
+        return (x1 / total, x2 / total);
+    }
+    // The powers overflowed or vanished: the same odds from the ratio of the strengths, which
+    // lies in 0..1 and so cannot overflow.
+    let power = match model {
+        VictoryModel::Linear => 1,
+        VictoryModel::Square => 2,
+        VictoryModel::Quartic => 4,
+        VictoryModel::Octic => 8,
+        // Binary's odds are already at most 1e6 to 1.
+        VictoryModel::Binary => 1,
+    };
+    match (s1 > 0.0, s2 > 0.0) {
+        (false, false) => (0.5, 0.5),
+        (true, false) => (1.0, 0.0),
+        (false, true) => (0.0, 1.0),
+        _ if s1 >= s2 => {
+            let r = (s2 / s1).powi(power);
+            (1.0 / (1.0 + r), r / (1.0 + r))
+        }
+        _ => {
+            let r = (s1 / s2).powi(power);
+            (r / (1.0 + r), 1.0 / (1.0 + r))
+        }
+    }
 }
 
 fn qrtc(x: f64) -> f64 {
