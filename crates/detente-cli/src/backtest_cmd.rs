@@ -126,7 +126,10 @@ pub fn backtest(a: BacktestArgs) -> Result<(), Fail> {
             doc::markdown(&command_line(&a, &name), &reports, Some(timing))
         }
     };
-    write::write(&target, out.as_bytes())
+    match a.format {
+        BacktestFormat::Json => write::write(&target, out.as_bytes()),
+        _ => crate::text::print(&target, &out),
+    }
 }
 
 fn scheme_of(c: Option<CapabilityArg>) -> Scheme {

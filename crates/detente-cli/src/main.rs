@@ -157,7 +157,10 @@ fn run_cmd(a: cli::RunArgs) -> Result<(), Fail> {
         (OutputFormat::Json, many) => format::json(many),
         (OutputFormat::Csv, runs) => format::runs_csv(runs),
     };
-    write::write(&target, text.as_bytes())
+    match a.format {
+        OutputFormat::Table => text::print(&target, &text),
+        _ => write::write(&target, text.as_bytes()),
+    }
 }
 
 fn import_cmd(a: cli::ImportArgs) -> Result<(), Fail> {

@@ -153,12 +153,29 @@ fn bytes(n: u64) -> String {
     format!("{x:.1} {}", UNITS[u])
 }
 
+/// `--threads` beyond this many per available core is refused: each thread costs a stack and
+/// its share of scheduling, and 4,000 threads made 10 runs take 28 s.
+const MAX_THREADS_PER_CORE: usize = 4;
+
 /// The rayon pool of `--threads`.
 fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Fail> {
     let mut b = rayon::ThreadPoolBuilder::new();
     if let Some(t) = threads {
         if t == 0 {
             return Err(Fail::new("--threads must be at least 1", None));
+        }
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let most = MAX_THREADS_PER_CORE * cores;
+        if t > most {
+            return Err(Fail::new(
+                format!(
+                    "--threads {t} is more than {MAX_THREADS_PER_CORE} per core ({most} on the {cores} core(s) here)"
+                ),
+                Some(&format!(
+                    "results do not depend on the thread count; more threads than cores only add overhead. \
+                     Leave --threads out to use every core, or give at most {most}"
+                )),
+            ));
         }
         b = b.num_threads(t);
     }
@@ -228,12 +245,12 @@ fn finish_record(
 
 #[allow(clippy::print_stderr)]
 fn warn(msg: &str) {
-    eprintln!("note: {msg}");
+    eprintln!("note: {}", crate::text::clean(msg));
 }
 
 #[allow(clippy::print_stderr)]
 fn warn_raw(text: &str) {
-    eprint!("{text}");
+    eprint!("{}", crate::text::clean(text));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -641,7 +658,7 @@ pub fn runs(a: cli::RunsArgs) -> Result<(), Fail> {
             text
         }
     };
-    write::write(&write::Target::Stdout, text.as_bytes())
+    crate::text::print(&write::Target::Stdout, &text)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -712,6 +729,42 @@ fn evaluate_unit_rows(
     Ok(out)
 }
 
+/// What sensitivity analysis is run on for output `o`: the output itself when every run gives it
+/// a value; otherwise whether it has a value (1 or 0), and the value with a stand-in for runs
+/// without one where the output has a neutral one (the ceasefire time: the horizon plus one,
+/// as in survival analysis). The choice is said in `text`.
+fn series(plan: &Plan, o: usize, rows: &[Vec<f64>], text: &mut String) -> Vec<(String, Vec<f64>)> {
+    let name = &plan.outputs[o];
+    let y: Vec<f64> = rows.iter().map(|r| r[o]).collect();
+    let missing = y.iter().filter(|v| v.is_nan()).count();
+    if missing == 0 {
+        return vec![(name.clone(), y)];
+    }
+    let has: Vec<f64> = y
+        .iter()
+        .map(|v| if v.is_nan() { 0.0 } else { 1.0 })
+        .collect();
+    let mut out = vec![(format!("{name} has a value"), has)];
+    let stand_in = detente_explore::explore::stand_in(&plan.scenario, name);
+    text.push_str(&format!(
+        "\n{name} has no value in {missing} of {} runs: analysed as whether it has one{}\n",
+        y.len(),
+        match stand_in {
+            Some((v, why)) => format!(", and as its value with {} for none ({why})", fmt_value(v)),
+            None => ", and not as a value (no neutral stand-in exists; use `discover` on runs with a value)".into(),
+        }
+    ));
+    if let Some((v, _)) = stand_in {
+        let filled = y.iter().map(|x| if x.is_nan() { v } else { *x }).collect();
+        out.push((format!("{name} (none = {})", fmt_value(v)), filled));
+    }
+    out
+}
+
+fn fmt_value(v: f64) -> String {
+    detente_core::param::fmt_num(v)
+}
+
 pub fn sensitivity(a: cli::SensitivityArgs) -> Result<(), Fail> {
     use detente_explore::sensitivity::{
         MorrisDesign, SaltelliDesign, morris_indices, sobol_indices,
@@ -741,6 +794,7 @@ pub fn sensitivity(a: cli::SensitivityArgs) -> Result<(), Fail> {
     let result = (|| -> Result<(serde_json::Value, String), Fail> {
         let mut text = String::new();
         let mut results = Vec::new();
+        let (mut analysed, mut refused) = (0usize, Vec::<String>::new());
         match a.method {
             cli::MethodArg::Sobol => {
                 let d = SaltelliDesign::new(a.samples, k).map_err(|e| Fail::new(e, None))?;
@@ -755,47 +809,50 @@ pub fn sensitivity(a: cli::SensitivityArgs) -> Result<(), Fail> {
                     a.bootstrap
                 ));
                 for &o in &outputs {
-                    let y: Vec<f64> = rows.iter().map(|r| r[o]).collect();
-                    let name = &plan.outputs[o];
-                    match sobol_indices(&y, a.samples, k, a.bootstrap, a.sweep.seed, 0.95) {
-                        Ok(ix) => {
-                            let mut t = crate::format::plain_table(&[
-                                "input",
-                                "first order",
-                                "95% CI",
-                                "total",
-                                "95% CI",
-                            ]);
-                            let ci = |c: &Option<detente_explore::sensitivity::Interval>| {
-                                c.as_ref().map_or("-".to_string(), |c| {
-                                    format!("{:.3}..{:.3}", c.low, c.high)
-                                })
-                            };
-                            let mut order: Vec<usize> = (0..k).collect();
-                            order.sort_by(|&x, &y| {
-                                ix.inputs[y]
-                                    .total_order
-                                    .total_cmp(&ix.inputs[x].total_order)
-                            });
-                            for d in order {
-                                let i = &ix.inputs[d];
-                                t.add_row(vec![
-                                    names[d].to_string(),
-                                    format!("{:.3}", i.first_order),
-                                    ci(&i.first_order_ci),
-                                    format!("{:.3}", i.total_order),
-                                    ci(&i.total_order_ci),
+                    for (name, y) in series(&plan, o, &rows, &mut text) {
+                        match sobol_indices(&y, a.samples, k, a.bootstrap, a.sweep.seed, 0.95) {
+                            Ok(ix) => {
+                                let mut t = crate::format::plain_table(&[
+                                    "input",
+                                    "first order",
+                                    "95% CI",
+                                    "total",
+                                    "95% CI",
                                 ]);
+                                let ci = |c: &Option<detente_explore::sensitivity::Interval>| {
+                                    c.as_ref().map_or("-".to_string(), |c| {
+                                        format!("{:.3}..{:.3}", c.low, c.high)
+                                    })
+                                };
+                                let mut order: Vec<usize> = (0..k).collect();
+                                order.sort_by(|&x, &y| {
+                                    ix.inputs[y]
+                                        .total_order
+                                        .total_cmp(&ix.inputs[x].total_order)
+                                });
+                                for d in order {
+                                    let i = &ix.inputs[d];
+                                    t.add_row(vec![
+                                        names[d].to_string(),
+                                        format!("{:.3}", i.first_order),
+                                        ci(&i.first_order_ci),
+                                        format!("{:.3}", i.total_order),
+                                        ci(&i.total_order_ci),
+                                    ]);
+                                }
+                                text.push_str(&format!(
+                                    "\n{name} (variance {:.4})\n{t}\n",
+                                    ix.variance
+                                ));
+                                results
+                                    .push(json!({"output": name, "indices": ix, "inputs": names}));
+                                analysed += 1;
                             }
-                            text.push_str(&format!(
-                                "\n{name} (variance {:.4})\n{t}\n",
-                                ix.variance
-                            ));
-                            results.push(json!({"output": name, "indices": ix, "inputs": names}));
-                        }
-                        Err(e) => {
-                            text.push_str(&format!("\n{name}: not analysed: {e}\n"));
-                            results.push(json!({"output": name, "error": e}));
+                            Err(e) => {
+                                text.push_str(&format!("\n{name}: not analysed: {e}\n"));
+                                results.push(json!({"output": name, "error": e}));
+                                refused.push(format!("{name}: {e}"));
+                            }
                         }
                     }
                 }
@@ -826,39 +883,50 @@ pub fn sensitivity(a: cli::SensitivityArgs) -> Result<(), Fail> {
                     d.row_count()
                 ));
                 for &o in &outputs {
-                    let y: Vec<f64> = rows.iter().map(|r| r[o]).collect();
-                    let name = &plan.outputs[o];
-                    match morris_indices(&d, &y, a.bootstrap, a.sweep.seed, 0.95) {
-                        Ok(ix) => {
-                            let mut t = crate::format::plain_table(&[
-                                "input", "mu*", "95% CI", "mu", "sigma",
-                            ]);
-                            let mut order: Vec<usize> = (0..k).collect();
-                            order.sort_by(|&x, &y| {
-                                ix.inputs[y].mu_star.total_cmp(&ix.inputs[x].mu_star)
-                            });
-                            for dd in order {
-                                let i = &ix.inputs[dd];
-                                t.add_row(vec![
-                                    names[dd].to_string(),
-                                    format!("{:.3}", i.mu_star),
-                                    i.mu_star_ci.as_ref().map_or("-".into(), |c| {
-                                        format!("{:.3}..{:.3}", c.low, c.high)
-                                    }),
-                                    format!("{:.3}", i.mu),
-                                    format!("{:.3}", i.sigma),
+                    for (name, y) in series(&plan, o, &rows, &mut text) {
+                        match morris_indices(&d, &y, a.bootstrap, a.sweep.seed, 0.95) {
+                            Ok(ix) => {
+                                let mut t = crate::format::plain_table(&[
+                                    "input", "mu*", "95% CI", "mu", "sigma",
                                 ]);
+                                let mut order: Vec<usize> = (0..k).collect();
+                                order.sort_by(|&x, &y| {
+                                    ix.inputs[y].mu_star.total_cmp(&ix.inputs[x].mu_star)
+                                });
+                                for dd in order {
+                                    let i = &ix.inputs[dd];
+                                    t.add_row(vec![
+                                        names[dd].to_string(),
+                                        format!("{:.3}", i.mu_star),
+                                        i.mu_star_ci.as_ref().map_or("-".into(), |c| {
+                                            format!("{:.3}..{:.3}", c.low, c.high)
+                                        }),
+                                        format!("{:.3}", i.mu),
+                                        format!("{:.3}", i.sigma),
+                                    ]);
+                                }
+                                text.push_str(&format!("\n{name}\n{t}\n"));
+                                results
+                                    .push(json!({"output": name, "indices": ix, "inputs": names}));
+                                analysed += 1;
                             }
-                            text.push_str(&format!("\n{name}\n{t}\n"));
-                            results.push(json!({"output": name, "indices": ix, "inputs": names}));
-                        }
-                        Err(e) => {
-                            text.push_str(&format!("\n{name}: not analysed: {e}\n"));
-                            results.push(json!({"output": name, "error": e}));
+                            Err(e) => {
+                                text.push_str(&format!("\n{name}: not analysed: {e}\n"));
+                                results.push(json!({"output": name, "error": e}));
+                                refused.push(format!("{name}: {e}"));
+                            }
                         }
                     }
                 }
             }
+        }
+        if analysed == 0 {
+            return Err(Fail::new(
+                format!("no output was analysed: {}", refused.join("; ")),
+                Some(
+                    "pick an output that varies across runs with --output (see `docs/explore.md`, \"Sensitivity\")",
+                ),
+            ));
         }
         let summary = json!({
             "scenario": s.path.display().to_string(),
@@ -885,7 +953,7 @@ fn for_format(
             "{}\n",
             serde_json::to_string_pretty(summary).unwrap_or_default()
         ),
-        _ => text(),
+        _ => crate::text::clean(&text()).into_owned(),
     }
 }
 

@@ -173,6 +173,21 @@ pub fn ceasefire_time_column(sc: &Scenario) -> String {
     format!("ceasefire_{unit}")
 }
 
+/// The value that stands for "none" in output `column`, where one is neutral, and why: the
+/// ceasefire time of a run without a ceasefire is the horizon plus one (the event had not come
+/// when the run ended; right-censored, as in survival analysis). Other outputs that can lack a
+/// value (the share of a ceasefire that never came, the renewal risk of a peace that never
+/// began) have none.
+pub fn stand_in(sc: &Scenario, column: &str) -> Option<(f64, &'static str)> {
+    let w = sc.war.as_ref()?;
+    (column == ceasefire_time_column(sc)).then(|| {
+        (
+            f64::from(w.horizon) + 1.0,
+            "no ceasefire within the horizon: the horizon plus one",
+        )
+    })
+}
+
 /// Appends a run's outputs in the order of [`output_columns`]; NaN where there is no value.
 pub fn outputs(sc: &Scenario, r: &RunResult, out: &mut Vec<f64>) {
     out.extend(r.outcomes.iter().map(|o| o.unwrap_or(f64::NAN)));
