@@ -78,5 +78,6 @@ fn a_run_budget_that_is_no_time_is_refused() {
         let o = output(detente().args(["serve", "--port", "0", &arg]));
         assert_ne!(o.code, 0, "{bad}");
         assert!(o.stderr.contains("30s, 500ms or 2m"), "{bad}: {}", o.stderr);
+        assert!(o.stdout.is_empty(), "{bad}: the server did not start");
     }
 }
