@@ -133,6 +133,8 @@ fn run_cmd(a: cli::RunArgs) -> Result<(), Fail> {
                     RunError::Model(m) => {
                         Fail::new(format!("{}: {}", input.name, m.message), m.help.as_deref())
                     }
+                    // The command line enters no cancellation token.
+                    RunError::Stopped(s) => Fail::new(format!("{}: {s}", input.name), None),
                 },
             )?;
         runs.push(r);

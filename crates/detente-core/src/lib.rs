@@ -7,6 +7,7 @@
 //! [`Scenario`] -> [`output::run`] with a [`model::Model`] -> [`output::RunOutput`].
 
 pub mod bloc;
+pub mod cancel;
 pub mod diag;
 pub mod emit;
 pub mod import;

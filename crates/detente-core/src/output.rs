@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::bloc::bloc_stance;
+use crate::cancel::{self, Stop};
 use crate::model::war::{Ending, WarResult};
 use crate::model::{Model, ModelError, Round, RunOptions};
 use crate::scenario::Scenario;
@@ -62,8 +63,13 @@ pub struct CentralValue {
 /// Why a run could not be made.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunError {
-    UnknownPolicy { name: String, known: Vec<String> },
+    UnknownPolicy {
+        name: String,
+        known: Vec<String>,
+    },
     Model(ModelError),
+    /// The thread's [`crate::cancel`] token stopped the run before it ended.
+    Stopped(Stop),
 }
 
 impl std::fmt::Display for RunError {
@@ -71,6 +77,7 @@ impl std::fmt::Display for RunError {
         match self {
             RunError::UnknownPolicy { name, .. } => write!(f, "unknown policy `{name}`"),
             RunError::Model(e) => e.fmt(f),
+            RunError::Stopped(s) => s.fmt(f),
         }
     }
 }
@@ -101,7 +108,10 @@ pub fn run(
         None => scenario,
     };
     let sc = base.at_start();
-    let result = model.run(&sc, opts).map_err(RunError::Model)?;
+    let result = model.run(&sc, opts).map_err(|e| match cancel::check() {
+        Err(s) => RunError::Stopped(s),
+        Ok(()) => RunError::Model(e),
+    })?;
     let info = model.info();
 
     let mut notes = result.notes;
@@ -159,14 +169,18 @@ pub fn run(
                 .collect(),
         })
         .collect();
-    let mut war = result.war.as_ref().map(|w| {
-        let mut out = war_output(&sc, w, opts.seed);
-        // One run is one path of a random war; the ensemble says how typical it is.
-        let e = crate::model::war::ensemble(&sc, opts.seed, ENSEMBLE_RUNS);
-        out.summary.push(ensemble_sentence(&sc, &e));
-        out.ensemble = Some(e);
-        out
-    });
+    let mut war = match result.war.as_ref() {
+        Some(w) => {
+            let mut out = war_output(&sc, w, opts.seed);
+            // One run is one path of a random war; the ensemble says how typical it is.
+            let e = crate::model::war::ensemble(&sc, opts.seed, ENSEMBLE_RUNS)
+                .map_err(RunError::Stopped)?;
+            out.summary.push(ensemble_sentence(&sc, &e));
+            out.ensemble = Some(e);
+            Some(out)
+        }
+        None => None,
+    };
     let mut rounds: Vec<RoundOutput> = result
         .rounds
         .into_iter()

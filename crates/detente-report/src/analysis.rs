@@ -2,10 +2,11 @@
 //! swings and PRIM's boxes. Sampling, summaries and PRIM are detente-explore's.
 
 use detente_core::Scenario;
+use detente_core::cancel::{self, Cancel};
 use detente_core::diag::{list, suggest};
 use detente_core::model::{self, Model, RunOptions};
 use detente_core::output::{RunError, RunOutput};
-use detente_explore::explore::{Plan, ceasefire_time_column};
+use detente_explore::explore::{Plan, RunFailure, ceasefire_time_column};
 use detente_explore::expr::{self, Expr};
 use detente_explore::prim::{Discovery, Prim, PrimOptions};
 use detente_explore::sample::Design;
@@ -141,6 +142,12 @@ impl<'a> Context<'a> {
                 "name one of the scenario's policies",
                 "policy",
             ),
+            RunError::Stopped(s) => ReportError {
+                message: s.to_string(),
+                help: None,
+                field: None,
+                span: None,
+            },
         };
         let candidates: Vec<&'static dyn Model> = match &opts.model {
             Some(_) => vec![primary],
@@ -239,9 +246,15 @@ pub fn explore<'m>(ctx: &Context<'m>) -> Result<Exploration<'m>, ReportError> {
     );
     let columns = plan.columns();
     let k = plan.inputs().len();
+    let token = cancel::current();
     let per_run: Vec<Vec<Vec<f64>>> = (0..ctx.opts.runs)
         .into_par_iter()
         .map(|run| {
+            let _in = token.as_ref().map(Cancel::enter);
+            cancel::check().map_err(|s| RunFailure {
+                run,
+                error: s.into(),
+            })?;
             let mut values = vec![0.0; k];
             plan.sampler.values(run, &mut values);
             let mut sampled = plan.scenario.clone();
@@ -260,7 +273,7 @@ pub fn explore<'m>(ctx: &Context<'m>) -> Result<Exploration<'m>, ReportError> {
             }
             Ok(out)
         })
-        .collect::<Result<_, detente_explore::explore::RunFailure>>()
+        .collect::<Result<_, RunFailure>>()
         .map_err(|f| ReportError {
             message: format!(
                 "run {} of the exploration failed: {}",
@@ -355,9 +368,17 @@ pub fn tornadoes(ctx: &Context, ex: &Exploration) -> Result<Vec<Tornado>, Report
     let jobs: Vec<(usize, u64)> = (0..points.len())
         .flat_map(|p| (0..seeds).map(move |s| (p, s)))
         .collect();
+    let token = cancel::current();
     let outs: Vec<Vec<f64>> = jobs
         .par_iter()
-        .map(|&(p, s)| plan.evaluate(&scenarios[p], s))
+        .map(|&(p, s)| {
+            let _in = token.as_ref().map(Cancel::enter);
+            cancel::check().map_err(|stop| RunFailure {
+                run: s,
+                error: stop.into(),
+            })?;
+            plan.evaluate(&scenarios[p], s)
+        })
         .collect::<Result<_, _>>()
         .map_err(|f| ReportError {
             message: format!("the sensitivity runs failed: {}", f.error.message),

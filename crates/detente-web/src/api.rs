@@ -9,6 +9,11 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use detente_core::cancel::{self, Cancel, Stop};
 use detente_core::diag::{did_you_mean, list};
 use detente_core::import::{self, Format};
 use detente_core::model::{self, RunOptions};
@@ -77,7 +82,25 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        match Json::<T>::from_request(req, state).await {
+        let limit = req.extensions().get::<BodyTimeout>().map(|t| t.0);
+        let read = Json::<T>::from_request(req, state);
+        let read = match limit {
+            Some(d) => match tokio::time::timeout(d, read).await {
+                Ok(r) => r,
+                Err(_) => {
+                    return Err(ApiError::new(
+                        StatusCode::REQUEST_TIMEOUT,
+                        format!(
+                            "the request body did not arrive within {}",
+                            seconds(d.as_secs_f64())
+                        ),
+                    )
+                    .help("send the whole body at once"));
+                }
+            },
+            None => read.await,
+        };
+        match read {
             Ok(Json(v)) => Ok(ApiJson(v)),
             Err(rej) => {
                 let status = match rej.status() {
@@ -98,6 +121,94 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             }
         }
     }
+}
+
+/// How long a request's body may take to arrive once its headers are in; the server's guard
+/// puts it in every request's extensions.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyTimeout(pub Duration);
+
+/// A duration for a person: `30 s`, `0.05 s`.
+fn seconds(s: f64) -> String {
+    format!("{} s", (s * 1000.0).round() / 1000.0)
+}
+
+impl AppState {
+    /// Runs `work` on the blocking pool once a worker is free; see [`AppState::spawn`].
+    async fn blocking<R: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> R + Send + 'static,
+    ) -> Result<R, ApiError> {
+        let worker = self.worker().await?;
+        self.spawn(worker, work).await
+    }
+
+    /// Waits for a free worker.
+    async fn worker(&self) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+        self.work
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping"))
+    }
+
+    /// Runs `work` on the blocking pool with `worker`, which is held until `work` returns, even
+    /// when the request is dropped first (the client hung up): the cap counts work being done,
+    /// not requests being waited for.
+    fn spawn<R: Send + 'static, F: FnOnce() -> R + Send + 'static>(
+        &self,
+        worker: tokio::sync::OwnedSemaphorePermit,
+        work: F,
+    ) -> impl Future<Output = Result<R, ApiError>> + use<R, F> {
+        let busy = self.busy.clone();
+        let job = tokio::task::spawn_blocking(move || {
+            busy.fetch_add(1, Ordering::SeqCst);
+            let _done = Done {
+                busy,
+                _worker: worker,
+            };
+            work()
+        });
+        async move {
+            job.await.map_err(|_| {
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the request failed unexpectedly",
+                )
+            })
+        }
+    }
+}
+
+/// The end of a blocking job, however it ends: one fewer busy, and its worker back.
+struct Done {
+    busy: Arc<AtomicUsize>,
+    _worker: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl Drop for Done {
+    fn drop(&mut self) {
+        self.busy.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Stops the run of a request whose future is dropped (the client hung up, or the server
+/// stops); a run that ended is not affected.
+struct StopOnDrop(Cancel);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.stop(Stop::Cancelled);
+    }
+}
+
+/// How busy the server is: its workers, and the jobs computing now.
+pub async fn status(State(state): State<AppState>) -> Json<serde_json::Value> {
+    Json(json!({
+        "workers": state.config.limits.workers.max(1),
+        "busy": state.busy.load(Ordering::SeqCst),
+        "run_budget_seconds": state.config.limits.run_budget.map(|d| d.as_secs_f64()),
+    }))
 }
 
 pub async fn index() -> Response {
@@ -205,8 +316,11 @@ fn parsed(text: &str) -> (Parsed, Option<Scenario>) {
     (out, scenario)
 }
 
-pub async fn parse(ApiJson(req): ApiJson<ParseReq>) -> Json<Parsed> {
-    Json(parsed(&req.toml).0)
+pub async fn parse(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<ParseReq>,
+) -> Result<Json<Parsed>, ApiError> {
+    state.blocking(move || parsed(&req.toml).0).await.map(Json)
 }
 
 #[derive(Deserialize)]
@@ -223,20 +337,27 @@ pub struct Edited {
     parsed: Parsed,
 }
 
-pub async fn edit(ApiJson(req): ApiJson<EditReq>) -> Result<Json<Edited>, ApiError> {
+pub async fn edit(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<EditReq>,
+) -> Result<Json<Edited>, ApiError> {
     if req.edits.len() > MAX_EDITS {
         return Err(ApiError::unprocessable(format!(
             "{} edits in one request; at most {MAX_EDITS}",
             req.edits.len()
         )));
     }
-    let toml = edit::apply(&req.toml, &req.edits).map_err(|e| ApiError {
-        edit: Some(e.index),
-        help: e.help,
-        ..ApiError::unprocessable(e.message)
-    })?;
-    let parsed = parsed(&toml).0;
-    Ok(Json(Edited { toml, parsed }))
+    state
+        .blocking(move || {
+            let toml = edit::apply(&req.toml, &req.edits).map_err(|e| ApiError {
+                edit: Some(e.index),
+                help: e.help,
+                ..ApiError::unprocessable(e.message)
+            })?;
+            let parsed = parsed(&toml).0;
+            Ok(Json(Edited { toml, parsed }))
+        })
+        .await?
 }
 
 #[derive(Deserialize)]
@@ -259,7 +380,10 @@ struct ImportedItem {
 
 /// Turns an uploaded file into TOML scenarios to edit: TOML passes through unchanged (its
 /// comments kept); the other formats go through the core's importers.
-pub async fn import(ApiJson(req): ApiJson<ImportReq>) -> Result<Json<serde_json::Value>, ApiError> {
+pub async fn import(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<ImportReq>,
+) -> Result<Json<serde_json::Value>, ApiError> {
     let format = match req.format.as_deref() {
         None | Some("") => import::detect(&req.text),
         Some(f) => Format::parse(f).ok_or_else(|| {
@@ -276,12 +400,15 @@ pub async fn import(ApiJson(req): ApiJson<ImportReq>) -> Result<Json<serde_json:
         })));
     }
     let text = req.text;
-    let result = tokio::task::spawn_blocking(move || {
-        let r = import::import(format, &text, &stem);
-        (r, text)
-    })
-    .await
-    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the import failed"))?;
+    state
+        .blocking(move || imported(format, &text, &stem))
+        .await?
+}
+
+/// The import of `text` as `format` and its answer, computed on a worker: the TOML emitted and
+/// the diagnostics rendered there too, since they cost as much as the import.
+fn imported(format: Format, text: &str, stem: &str) -> Result<Json<serde_json::Value>, ApiError> {
+    let result = (import::import(format, text, stem), text);
     match result {
         (Ok(imp), text) => {
             let items: Vec<ImportedItem> = imp
@@ -295,11 +422,11 @@ pub async fn import(ApiJson(req): ApiJson<ImportReq>) -> Result<Json<serde_json:
             Ok(Json(json!({
                 "format": format.name(),
                 "items": items,
-                "warnings": view::diagnostics(&text, &imp.warnings, &[]),
+                "warnings": view::diagnostics(text, &imp.warnings, &[]),
             })))
         }
         (Err(diags), text) => Err(ApiError {
-            diagnostics: view::diagnostics(&text, &diags, &[]),
+            diagnostics: view::diagnostics(text, &diags, &[]),
             ..ApiError::unprocessable(format!(
                 "the file could not be read as {} (the problems are listed with their lines)",
                 format.name()
@@ -362,18 +489,94 @@ pub async fn run(
             )),
         );
     }
-    let (parsed, scenario) = parsed(&req.toml);
+    let policy = req.policy.filter(|p| !p.is_empty());
+    let seed = req.seed.unwrap_or(0);
+    let toml = req.toml;
+    let model = req.model;
+
+    let token = Cancel::new();
+    let _hangup = StopOnDrop(token.clone());
+    let budget = state.config.limits.run_budget;
+    // The budget counts from the moment a worker takes the run, not while it waits for one.
+    let worker = state.worker().await?;
+    let job = state.spawn(worker, {
+        let token = token.clone();
+        move || {
+            let _in = token.enter();
+            compute(&toml, model, policy, runs, seed)
+        }
+    });
+    let result = match budget {
+        None => job.await,
+        Some(b) => match tokio::time::timeout(b, job).await {
+            Ok(r) => r,
+            Err(_) => {
+                // The run stops at its next round; its worker stays taken until it has.
+                token.stop(Stop::OutOfTime);
+                return Err(out_of_time(b, runs));
+            }
+        },
+    };
+    match result? {
+        Err(RunFail::Api(e)) => Err(e),
+        Err(RunFail::Stopped(Stop::OutOfTime)) => {
+            Err(out_of_time(budget.unwrap_or_default(), runs))
+        }
+        Err(RunFail::Stopped(s @ Stop::Cancelled)) => Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            s.to_string(),
+        )),
+        Ok(r) => Ok(Json(r)),
+    }
+}
+
+/// 503: the budget is spent; what to do instead.
+fn out_of_time(budget: Duration, runs: u64) -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!(
+            "the run took longer than this server's budget of {} and was stopped",
+            seconds(budget.as_secs_f64())
+        ),
+    )
+    .help(format!(
+        "ask for fewer sampled runs (`runs`, {runs} here), run a smaller scenario or a static model \
+         such as `compromise`, lower the model's rounds or turns, or start the server with a larger \
+         `--run-budget` (`detente serve --run-budget 120s`)"
+    ))
+}
+
+enum RunFail {
+    Api(ApiError),
+    Stopped(Stop),
+}
+
+impl From<ApiError> for RunFail {
+    fn from(e: ApiError) -> Self {
+        RunFail::Api(e)
+    }
+}
+
+/// One `/api/run`, on a worker: the scenario checked, the run, and the report's charts.
+fn compute(
+    toml: &str,
+    model: Option<String>,
+    policy: Option<String>,
+    runs: u64,
+    seed: u64,
+) -> Result<RunResp, RunFail> {
+    let (parsed, scenario) = parsed(toml);
     let Some(scenario) = scenario else {
         return Err(ApiError {
             diagnostics: parsed.diagnostics,
             ..ApiError::unprocessable("the scenario has errors; each is shown at its line")
-        });
+        }
+        .into());
     };
-    let policy = req.policy.filter(|p| !p.is_empty());
     if let Some(p) = policy.as_ref().filter(|p| scenario.policy(p).is_none()) {
         let names: Vec<&str> = scenario.policies.iter().map(|p| p.id.as_str()).collect();
-        return Err(
-            ApiError::unprocessable(format!("unknown policy `{p}`")).help(if names.is_empty() {
+        return Err(ApiError::unprocessable(format!("unknown policy `{p}`"))
+            .help(if names.is_empty() {
                 "this scenario defines no policies".to_string()
             } else {
                 format!(
@@ -381,10 +584,10 @@ pub async fn run(
                     did_you_mean(p, &names, "policy"),
                     list(&names)
                 )
-            }),
-        );
+            })
+            .into());
     }
-    let model_name = req.model.unwrap_or_else(|| {
+    let model_name = model.unwrap_or_else(|| {
         if scenario.war.is_some() {
             "war"
         } else {
@@ -392,52 +595,39 @@ pub async fn run(
         }
         .to_string()
     });
-    let seed = req.seed.unwrap_or(0);
-
-    let _permit =
-        state.runs.acquire().await.map_err(|_| {
-            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping")
-        })?;
-    // The models are CPU-bound; the async executor's threads must stay free for requests.
-    let job = tokio::task::spawn_blocking(move || -> Result<RunResp, ApiError> {
-        let Some(m) = model::by_name(&model_name) else {
-            return Err(ApiError::unprocessable(format!(
-                "unknown model `{model_name}`"
-            )));
+    let Some(m) = model::by_name(&model_name) else {
+        return Err(ApiError::unprocessable(format!("unknown model `{model_name}`")).into());
+    };
+    let output = output::run(
+        &scenario,
+        "scenario",
+        m,
+        policy.as_deref(),
+        &RunOptions { seed },
+    )
+    .map_err(|e| match e {
+        RunError::UnknownPolicy { name, .. } => {
+            ApiError::unprocessable(format!("unknown policy `{name}`")).into()
+        }
+        RunError::Model(m) => {
+            let mut err = ApiError::unprocessable(format!("{model_name}: {}", m.message));
+            err.help = m.help;
+            err.into()
+        }
+        RunError::Stopped(s) => RunFail::Stopped(s),
+    })?;
+    let (report, report_error) =
+        match crate::charts::build(&scenario, &model_name, policy.as_deref(), runs, seed) {
+            Ok(r) => (Some(r), None),
+            Err(e) => (None, Some(e)),
         };
-        let output = output::run(
-            &scenario,
-            "scenario",
-            m,
-            policy.as_deref(),
-            &RunOptions { seed },
-        )
-        .map_err(|e| match e {
-            RunError::UnknownPolicy { name, .. } => {
-                ApiError::unprocessable(format!("unknown policy `{name}`"))
-            }
-            RunError::Model(m) => {
-                let mut err = ApiError::unprocessable(format!("{model_name}: {}", m.message));
-                err.help = m.help;
-                err
-            }
-        })?;
-        let (report, report_error) =
-            match crate::charts::build(&scenario, &model_name, policy.as_deref(), runs, seed) {
-                Ok(r) => (Some(r), None),
-                Err(e) => (None, Some(e)),
-            };
-        Ok(RunResp {
-            output,
-            report,
-            report_error,
-        })
-    });
-    match job.await {
-        Ok(r) => r.map(Json),
-        Err(_) => Err(ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the run failed unexpectedly",
-        )),
+    // A report cut short says so only in words; the token says why.
+    if let Err(s) = cancel::check() {
+        return Err(RunFail::Stopped(s));
     }
+    Ok(RunResp {
+        output,
+        report,
+        report_error,
+    })
 }

@@ -412,8 +412,43 @@ async fn a_loopback_server_answers_only_to_its_own_names() {
         .await;
         assert_eq!(s == StatusCode::OK, ok, "{host}: {s}");
     }
-    let open: std::net::SocketAddr = "0.0.0.0:8765".parse().unwrap();
-    assert!(Config::for_addr(open).allowed_hosts.is_none());
+}
+
+/// Served on every address (0.0.0.0 or ::), the check stays: loopback names and the names
+/// given with `--allow-host` pass, any other name (a rebinding page's) does not.
+#[tokio::test]
+async fn a_server_on_every_address_answers_to_loopback_and_allowed_names_only() {
+    for open in ["0.0.0.0:8765", "[::]:8765"] {
+        let addr: std::net::SocketAddr = open.parse().unwrap();
+        let config = Config::for_addr(addr)
+            .allow_host("detente.lan", 8765)
+            .allow_host("192.0.2.7", 8765)
+            .allow_host("fd00::7", 8765);
+        for (host, ok) in [
+            ("127.0.0.1:8765", true),
+            ("localhost:8765", true),
+            ("[::1]:8765", true),
+            ("detente.lan:8765", true),
+            ("DETENTE.LAN:8765", true),
+            ("192.0.2.7:8765", true),
+            ("[fd00::7]:8765", true),
+            ("evil.example:8765", false),
+            ("detente.lan:9999", false),
+            ("0.0.0.0:8765", false),
+            ("", false),
+        ] {
+            let mut req = Request::get("/api/models");
+            if !host.is_empty() {
+                req = req.header(header::HOST, host);
+            }
+            let (s, _, _) = send(
+                router_with(config.clone()),
+                req.body(Body::empty()).unwrap(),
+            )
+            .await;
+            assert_eq!(s == StatusCode::OK, ok, "{open} {host}: {s}");
+        }
+    }
 }
 
 /// Raw requests through a real socket: hyper gives the router the path exactly as sent.

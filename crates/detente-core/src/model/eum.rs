@@ -11,6 +11,7 @@
 use std::cmp::Ordering;
 
 use super::{Model, ModelError, ModelInfo, Move, Round, RoundIssue, RunOptions, RunResult};
+use crate::cancel;
 use crate::scenario::{EumOptions, Scale, Scenario, Shock, Stop, Target};
 
 pub struct Eum;
@@ -29,7 +30,9 @@ impl Model for Eum {
 
     fn run(&self, scenario: &Scenario, _opts: &RunOptions) -> Result<RunResult, ModelError> {
         // The model draws no random numbers, so the seed does not matter.
-        Ok(run(scenario))
+        let r = run(scenario);
+        cancel::check()?;
+        Ok(r)
     }
 
     fn outcomes(
@@ -38,7 +41,12 @@ impl Model for Eum {
         _opts: &RunOptions,
         out: &mut Vec<f64>,
     ) -> Result<(), ModelError> {
+        let start = out.len();
         outcomes(scenario, out);
+        if let Err(s) = cancel::check() {
+            out.truncate(start);
+            return Err(s.into());
+        }
         Ok(())
     }
 }
@@ -1011,6 +1019,9 @@ impl<'a> Sim<'a> {
     fn forecast(mut self, opts: &EumOptions) -> f64 {
         self.shock(0);
         for round in 1..=opts.rounds {
+            if cancel::stopped() {
+                break;
+            }
             self.shock(round);
             let (largest, moved) = self.step(None);
             // Where nobody moved, every later round repeats this one, unless a shock is to come.
@@ -1032,6 +1043,9 @@ impl<'a> Sim<'a> {
         let mut snapshots = vec![self.snapshot(Vec::new(), None)];
         let mut converged = None;
         for round in 1..=opts.rounds {
+            if cancel::stopped() {
+                break;
+            }
             self.shock(round);
             let mut moves = Vec::new();
             let (largest, _) = self.step(Some(&mut moves));

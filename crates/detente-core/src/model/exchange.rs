@@ -49,7 +49,9 @@ impl Model for Exchange {
     }
 
     fn run(&self, scenario: &Scenario, _opts: &RunOptions) -> Result<RunResult, ModelError> {
-        Ok(run(scenario))
+        let r = run(scenario);
+        crate::cancel::check()?;
+        Ok(r)
     }
 }
 
@@ -402,6 +404,9 @@ fn run(sc: &Scenario) -> RunResult {
         moves: Vec::new(),
     });
     for k in 1..=max_rounds {
+        if crate::cancel::stopped() {
+            break;
+        }
         // Shocks apply at the start of their round; `at = 0` ones are normally applied before
         // the model runs, and count as round 1's when a caller has not done so.
         let mut shocked = false;

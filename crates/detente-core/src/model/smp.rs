@@ -35,7 +35,9 @@ impl Model for Smp {
     }
 
     fn run(&self, scenario: &Scenario, opts: &RunOptions) -> Result<RunResult, ModelError> {
-        Ok(run(scenario, opts.seed))
+        let r = run(scenario, opts.seed);
+        crate::cancel::check()?;
+        Ok(r)
     }
 }
 
@@ -110,7 +112,8 @@ pub fn simulate(
             let last = movement_since(&states, &state, dims);
             let first = *first_move.get_or_insert(last);
             let stop = !pending && engine::should_stop(opts, turn, first, last);
-            if stop || turn >= opts.max_turns {
+            // A stopped run's trace is cut short here; `Smp::run` turns it into an error.
+            if stop || turn >= opts.max_turns || crate::cancel::stopped() {
                 // The forecast needs the last state's probabilities even without `record`.
                 if rec.probabilities.is_empty() {
                     rec.probabilities = probabilities(&actors, &state, &a, opts);

@@ -932,12 +932,18 @@ pub struct Ensemble {
     pub mean_abs_gap: f64,
 }
 
-/// Runs the scenario with `runs` consecutive seeds and summarises the endings.
-pub fn ensemble(scenario: &Scenario, first_seed: u64, runs: u64) -> Ensemble {
+/// Runs the scenario with `runs` consecutive seeds and summarises the endings; stops between
+/// runs once the thread's [`crate::cancel`] token is stopped.
+pub fn ensemble(
+    scenario: &Scenario,
+    first_seed: u64,
+    runs: u64,
+) -> Result<Ensemble, crate::cancel::Stop> {
     let (mut cf, mut vic, mut rounds, mut share, mut renewal, mut gap) =
         (0u64, [0u64; 2], Vec::new(), 0.0, 0.0, 0.0);
     let mut renewals = 0u64;
     for seed in first_seed..first_seed + runs {
+        crate::cancel::check()?;
         let Some(w) = simulate(scenario, seed).war else {
             continue;
         };
@@ -960,7 +966,7 @@ pub fn ensemble(scenario: &Scenario, first_seed: u64, runs: u64) -> Ensemble {
     }
     rounds.sort_unstable();
     let n = runs.max(1) as f64;
-    Ensemble {
+    Ok(Ensemble {
         runs,
         first_seed,
         ceasefire: cf as f64 / n,
@@ -970,7 +976,7 @@ pub fn ensemble(scenario: &Scenario, first_seed: u64, runs: u64) -> Ensemble {
         mean_share: (cf > 0).then(|| share / cf as f64),
         mean_renewal_60: (renewals > 0).then(|| renewal / renewals as f64),
         mean_abs_gap: gap / n,
-    }
+    })
 }
 
 /// The peace after a ceasefire: both rearm, the terms cap the shift and raise the cost of
