@@ -5,6 +5,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, Once};
 
+// Called by path: std's `File::lock` of the same names is newer than the MSRV.
+use fs4::fs_std::FileExt;
+
 use crate::Fail;
 
 /// Where output goes, checked before any work is done.
@@ -215,7 +218,9 @@ pub fn remove_stale(path: &Path) -> usize {
         }
         let p = entry.path();
         let Ok(file) = File::open(&p) else { continue };
-        if file.try_lock().is_ok() && std::fs::remove_file(&p).is_ok() {
+        if FileExt::try_lock_exclusive(&file).is_ok_and(|got| got)
+            && std::fs::remove_file(&p).is_ok()
+        {
             removed += 1;
         }
     }
@@ -242,7 +247,7 @@ pub fn temp_beside(path: &Path) -> Result<Temp, Fail> {
         .tempfile_in(parent(path))
         .map_err(|e| cannot_write(path, e))?;
     // Locked before the registry lets go, so no cleanup of this process can see it unlocked.
-    file.as_file().lock().map_err(|e| cannot_write(path, e))?;
+    FileExt::lock_exclusive(file.as_file()).map_err(|e| cannot_write(path, e))?;
     paths.push(file.path().to_path_buf());
     Ok(Temp { file: Some(file) })
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::root;
+use common::{detente, detente_in, output, root};
 
 /// The temporary files in `dir`.
 fn temps(dir: &Path) -> Vec<PathBuf> {
@@ -29,7 +29,7 @@ fn temps(dir: &Path) -> Vec<PathBuf> {
 /// A long exploration writing to `out`, started and waited for until its temporary file holds
 /// rows.
 fn long_explore(out: &Path) -> Child {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_detente"))
+    let mut child = Command::new(detente_in(&root()).get_program())
         .current_dir(root())
         .args(["explore", "scenarios/ukraine-ceasefire-2026.toml"])
         .args(["--runs", "50000000", "--threads", "1", "-o"])
@@ -107,15 +107,14 @@ fn a_write_removes_the_stale_temporary_files_of_its_target() {
     let other = dir.path().join(".detente-other.parquet.1.AbCdEf.tmp");
     std::fs::write(&live, "x").unwrap();
     std::fs::write(&other, "x").unwrap();
-    let status = Command::new(env!("CARGO_BIN_EXE_detente"))
-        .current_dir(root())
-        .args(["explore", "scenarios/ukraine-ceasefire-2026.toml"])
-        .args(["--runs", "20", "-o"])
-        .arg(&out)
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let o = output(
+        detente()
+            .args(["explore", "scenarios/ukraine-ceasefire-2026.toml"])
+            .args(["--runs", "20", "-o"])
+            .arg(&out),
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("Explored 20 run(s)"), "{}", o.stdout);
     assert!(out.exists());
     let mut kept = vec![live, other];
     kept.sort();
