@@ -64,6 +64,14 @@ impl<'a> Plan<'a> {
             .collect()
     }
 
+    /// Whether each of [`columns`](Self::columns) is a yes/no event (1 or 0), so that a file
+    /// can store it as a boolean.
+    pub fn flags(&self) -> Vec<bool> {
+        let mut f = vec![false; self.inputs().len()];
+        f.extend(output_flags(&self.scenario, self.model));
+        f
+    }
+
     /// The scenario of run `run` with its sampled values, and the values.
     pub fn scenario_of(&self, run: u64) -> (Scenario, Vec<f64>) {
         let mut values = vec![0.0; self.inputs().len()];
@@ -159,6 +167,16 @@ pub fn output_columns(sc: &Scenario, model: &dyn Model) -> Vec<String> {
         }
     }
     c
+}
+
+/// Whether each of [`output_columns`] is a yes/no event: the war's `ceasefire`, `victory.*`
+/// and `ongoing`.
+pub fn output_flags(sc: &Scenario, model: &dyn Model) -> Vec<bool> {
+    let mut f = vec![false; sc.issues.len()];
+    if model.info().name == "war" && sc.war.is_some() {
+        f.extend([true, false, false, true, true, true, false, false, false]);
+    }
+    f
 }
 
 /// `ceasefire_month` when the scenario counts in months, else `ceasefire_round`.
@@ -265,6 +283,24 @@ mod tests {
         assert_eq!(bits(&[row[values.len()..].to_vec()]), bits(&[direct]));
         let c = cols.iter().position(|c| c == "ceasefire").unwrap();
         assert!(row[c] == 0.0 || row[c] == 1.0);
+        // The flags are exactly the yes/no columns, and hold 1 or 0 in every run.
+        let flags = plan.flags();
+        let named: Vec<&str> = cols
+            .iter()
+            .zip(&flags)
+            .filter(|(_, f)| **f)
+            .map(|(c, _)| c.as_str())
+            .collect();
+        assert_eq!(
+            named,
+            ["ceasefire", "victory.russia", "victory.ukraine", "ongoing"]
+        );
+        for run in 0..10 {
+            let row = plan.row(run).unwrap();
+            for (v, _) in row.iter().zip(&flags).filter(|(_, f)| **f) {
+                assert!(*v == 0.0 || *v == 1.0, "run {run}: {v}");
+            }
+        }
     }
 
     /// The EC case with every capability, position and salience uncertain, and `extra` appended.
