@@ -2,7 +2,8 @@
 //! stream, and merged from shards.
 //!
 //! A results file has a `run` column (the 0-based run index, increasing) followed by named
-//! `f64` columns (sampled inputs and model outputs). NaN means "no value".
+//! `f64` columns (sampled inputs and model outputs), each a number or a flag ([`Kind`]). NaN
+//! means "no value".
 //!
 //! # Formats
 //!
@@ -14,26 +15,31 @@
 //!   so it reads back to the same `f64` bit for bit: plain decimal (`Display`, e.g. `0.25`,
 //!   `3`, `-0`) when `1e-5 <= |x| < 1e16` or `x == 0`, scientific (`LowerExp`, e.g. `1e300`,
 //!   `2.5e-7`) otherwise; infinities as `inf` and `-inf`. NaN is written as an **empty
-//!   field**, and an empty field reads back as NaN (NaN payloads are not kept). CSV carries
-//!   no metadata: just the header and the rows.
-//! - **Parquet**: schema `run: INT64 (required)` then one `DOUBLE (required)` column per
-//!   name, NaN stored as NaN (bit for bit). Uncompressed, plain encoding, no dictionary,
-//!   writer version 1.0, `created_by` = `detente <version>`, and key-value metadata from
-//!   [`Meta`] (keys `detente.*`). Row groups are aligned on absolute run indices: a row
-//!   group holds the runs of one block `[k * ROW_GROUP_RUNS, (k + 1) * ROW_GROUP_RUNS)`.
-//!   Nothing in the file depends on time, randomness or on how the caller split the rows
-//!   into calls: the bytes are a function of the columns, the metadata and the rows alone
-//!   (and of detente's version, through `created_by`: merge shards with the version that
-//!   wrote them to get the very bytes of an unsharded run).
+//!   field**, and an empty field reads back as NaN. A flag is `1` or `0`. CSV carries no
+//!   metadata: just the header and the rows, so a damaged digit cannot be detected.
+//! - **Parquet** (layout 2): schema `run: INT64 (required)` then one column per name, an
+//!   `optional DOUBLE` for a number and an `optional BOOLEAN` for a flag, NaN written as a
+//!   **null** (never a stored NaN, which pandas skips but polars sorts above every number).
+//!   Uncompressed, plain encoding, no dictionary, writer version 1.0, `created_by` =
+//!   `detente <version>`, and key-value metadata from [`Meta`] (keys `detente.*`) followed by
+//!   the content hash ([`ContentHash`], `detente.content_xxh64`). Row groups are aligned on
+//!   absolute run indices: a row group holds the runs of one block
+//!   `[k * ROW_GROUP_RUNS, (k + 1) * ROW_GROUP_RUNS)`. Nothing in the file depends on time,
+//!   randomness or on how the caller split the rows into calls: the bytes are a function of
+//!   the columns, the metadata and the rows alone (and of detente's version, through
+//!   `created_by`: merge shards with the version that wrote them to get the very bytes of an
+//!   unsharded run). Layout 1 files (required DOUBLE columns, NaN stored, no hash) are read too.
 //!
 //! # Sharding and merging
 //!
 //! A shard holds the runs of one contiguous slice ([`shard_runs`]). [`merge`] reads the
 //! shards as streams, checks that together they hold every run exactly once, and writes
 //! the rows through the same [`ResultsWriter`], so the merged file equals, byte for byte,
-//! the file that one unsharded run writes. Parquet shards carry the total run count in
-//! their metadata, so a missing shard is always found; CSV has no metadata, so in CSV the
-//! total is taken as the largest run index + 1 and a missing *last* shard cannot be seen.
+//! the file that one unsharded run writes. Each Parquet shard is checked against its
+//! content hash before its rows are used; a damaged one is named. Parquet shards carry the
+//! total run count in their metadata, so a missing shard is always found; CSV has no
+//! metadata, so in CSV the total is taken as the largest run index + 1 and a missing *last*
+//! shard cannot be seen.
 //!
 //! Memory stays flat: CSV is written and read one row at a time; Parquet buffers one row
 //! group (at most `ROW_GROUP_RUNS` rows) while writing or reading.
