@@ -147,36 +147,46 @@ impl<'a> Plan<'a> {
 /// The output columns a model gives on a scenario: the outcome per issue, and for the war model
 /// the ending, the ceasefire's timing and share, and the risk of renewed war.
 pub fn output_columns(sc: &Scenario, model: &dyn Model) -> Vec<String> {
-    let mut c: Vec<String> = sc
+    typed_outputs(sc, model)
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect()
+}
+
+/// Whether each of [`output_columns`] is a yes/no event (1 or 0): the war's `ceasefire`,
+/// `victory.*` and `ongoing`.
+pub fn output_flags(sc: &Scenario, model: &dyn Model) -> Vec<bool> {
+    typed_outputs(sc, model)
+        .into_iter()
+        .map(|(_, f)| f)
+        .collect()
+}
+
+/// The output columns, each with whether it is a flag: one list, so the two cannot drift apart.
+fn typed_outputs(sc: &Scenario, model: &dyn Model) -> Vec<(String, bool)> {
+    let mut c: Vec<(String, bool)> = sc
         .issues
         .iter()
-        .map(|i| format!("{}.outcome", i.id))
+        .map(|i| (format!("{}.outcome", i.id), false))
         .collect();
     if model.info().name == "war" {
         if let Some(w) = &sc.war {
-            c.push("ceasefire".into());
-            c.push(ceasefire_time_column(sc));
-            c.push("ceasefire_share".into());
+            c.push(("ceasefire".into(), true));
+            c.push((ceasefire_time_column(sc), false));
+            c.push(("ceasefire_share".into(), false));
             for side in 0..2 {
-                c.push(format!("victory.{}", sc.actors[w.belligerents[side]].id));
+                c.push((
+                    format!("victory.{}", sc.actors[w.belligerents[side]].id),
+                    true,
+                ));
             }
-            c.push("ongoing".into());
+            c.push(("ongoing".into(), true));
             for h in [12, 24, 60] {
-                c.push(format!("renewed_{h}"));
+                c.push((format!("renewed_{h}"), false));
             }
         }
     }
     c
-}
-
-/// Whether each of [`output_columns`] is a yes/no event: the war's `ceasefire`, `victory.*`
-/// and `ongoing`.
-pub fn output_flags(sc: &Scenario, model: &dyn Model) -> Vec<bool> {
-    let mut f = vec![false; sc.issues.len()];
-    if model.info().name == "war" && sc.war.is_some() {
-        f.extend([true, false, false, true, true, true, false, false, false]);
-    }
-    f
 }
 
 /// `ceasefire_month` when the scenario counts in months, else `ceasefire_round`.
