@@ -17,7 +17,7 @@ mod table;
 mod text;
 mod write;
 
-use std::io::Write as _;
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -246,33 +246,135 @@ fn import_cmd(a: cli::ImportArgs) -> Result<(), Fail> {
                     ),
                 ));
             }
-            // Check every target and render every file before writing any.
-            let files: Vec<(std::path::PathBuf, String)> = many
+            // Render every file and check every target before writing any.
+            let files: Vec<(&str, std::path::PathBuf, String)> = many
                 .iter()
-                .map(|item| Ok((dir.join(format!("{}.toml", item.key)), render(item)?)))
+                .map(|item| {
+                    let path = dir.join(format!("{}.toml", item.key));
+                    Ok((item.key.as_str(), path, render(item)?))
+                })
                 .collect::<Result<_, Fail>>()?;
+            check_import_targets(&files, dir, a.force, &a.file)?;
             let created = !dir.exists();
             if created {
                 std::fs::create_dir_all(dir).map_err(|e| {
                     Fail::new(format!("cannot create {}: {e}", dir.display()), None)
                 })?;
             }
-            for (path, _) in &files {
-                write::check_path(path, a.force, &[&a.file])?;
-            }
-            for (path, text) in &files {
-                write::write_file(path, a.force, text.as_bytes())?;
-            }
-            let mut err = std::io::stderr().lock();
-            let _ = writeln!(
-                err,
-                "wrote {} scenario file(s) to {}",
-                files.len(),
-                dir.display()
-            );
-            Ok(())
+            write_import_files(&files, dir, a.force)
         }
     }
+}
+
+/// Refuses, before anything is written, two scenarios that would share a file and, without
+/// `--force`, every target that exists (all of them named at once).
+fn check_import_targets(
+    files: &[(&str, std::path::PathBuf, String)],
+    dir: &std::path::Path,
+    force: bool,
+    input: &std::path::Path,
+) -> Result<(), Fail> {
+    let mut seen = std::collections::BTreeMap::new();
+    for (key, path, _) in files {
+        if let Some(first) = seen.insert(path, key) {
+            return Err(Fail::new(
+                format!(
+                    "the scenarios `{first}` and `{key}` would both be written to {}",
+                    path.display()
+                ),
+                Some("give every issue its own id"),
+            ));
+        }
+    }
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let existing: Vec<String> = files
+        .iter()
+        .filter(|(_, p, _)| p.exists())
+        .map(|(_, p, _)| p.display().to_string())
+        .collect();
+    if !force && !existing.is_empty() {
+        let shown: Vec<&str> = existing.iter().take(5).map(String::as_str).collect();
+        let more = existing.len() - shown.len();
+        return Err(Fail::new(
+            format!(
+                "{} of the {} files to write already exist: {}{}",
+                existing.len(),
+                files.len(),
+                shown.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ),
+            Some("choose another directory, or pass --force to replace them; nothing was written"),
+        ));
+    }
+    for (_, path, _) in files {
+        write::check_path(path, force, &[input])?;
+    }
+    Ok(())
+}
+
+/// Writes every file to a temporary beside it first, then renames them all into place, so a
+/// full disk or a refused write leaves the directory as it was; says exactly what was written.
+fn write_import_files(
+    files: &[(&str, std::path::PathBuf, String)],
+    dir: &std::path::Path,
+    force: bool,
+) -> Result<(), Fail> {
+    let mut temps = Vec::with_capacity(files.len());
+    for (_, path, text) in files {
+        let tmp = write::temp_beside(path)?;
+        let mut file = tmp.as_file();
+        file.write_all(text.as_bytes())
+            .and_then(|_| file.sync_all())
+            .map_err(|e| {
+                Fail::new(
+                    format!("cannot write {}: {e}; nothing was written", path.display()),
+                    Some("check the disk space and the directory's permissions"),
+                )
+            })?;
+        temps.push(tmp);
+    }
+    let (mut new, mut replaced) = (0usize, 0usize);
+    for (i, ((_, path, _), tmp)) in files.iter().zip(temps).enumerate() {
+        let existed = path.exists();
+        if let Err(f) = write::persist(tmp, path, force) {
+            let done = if i == 0 {
+                "nothing was written".to_string()
+            } else {
+                format!(
+                    "the {i} file(s) before it were written ({}{})",
+                    files[0].1.display(),
+                    if i > 1 {
+                        format!(" to {}", files[i - 1].1.display())
+                    } else {
+                        String::new()
+                    }
+                )
+            };
+            return Err(Fail::new(
+                format!("{}; {done}", f.message),
+                f.help.as_deref(),
+            ));
+        }
+        if existed {
+            replaced += 1;
+        } else {
+            new += 1;
+        }
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "wrote {} scenario file(s) to {}: {new} new, {replaced} replaced",
+        files.len(),
+        dir.display()
+    );
+    Ok(())
 }
 
 fn models(a: cli::ModelsArgs) -> Result<(), Fail> {

@@ -480,9 +480,20 @@ pub fn explore(a: cli::ExploreArgs) -> Result<(), Fail> {
             model: s.model.info().name.to_string(),
             policy: a.policy.clone().unwrap_or_default(),
         };
+        let kinds: Vec<table::Kind> = plan
+            .flags()
+            .into_iter()
+            .map(|f| {
+                if f {
+                    table::Kind::Flag
+                } else {
+                    table::Kind::Number
+                }
+            })
+            .collect();
         let mut writer = match &out {
             Some((_, format, tmp)) => Some(
-                ResultsWriter::create(tmp.path(), *format, &names, &meta)
+                ResultsWriter::create_typed(tmp.path(), *format, &names, &kinds, &meta)
                     .map_err(|e| Fail::new(e, None))?,
             ),
             None => None,

@@ -2,7 +2,8 @@
 //! stream, and merged from shards.
 //!
 //! A results file has a `run` column (the 0-based run index, increasing) followed by named
-//! `f64` columns (sampled inputs and model outputs). NaN means "no value".
+//! `f64` columns (sampled inputs and model outputs), each a number or a flag ([`Kind`]). NaN
+//! means "no value".
 //!
 //! # Formats
 //!
@@ -14,26 +15,31 @@
 //!   so it reads back to the same `f64` bit for bit: plain decimal (`Display`, e.g. `0.25`,
 //!   `3`, `-0`) when `1e-5 <= |x| < 1e16` or `x == 0`, scientific (`LowerExp`, e.g. `1e300`,
 //!   `2.5e-7`) otherwise; infinities as `inf` and `-inf`. NaN is written as an **empty
-//!   field**, and an empty field reads back as NaN (NaN payloads are not kept). CSV carries
-//!   no metadata: just the header and the rows.
-//! - **Parquet**: schema `run: INT64 (required)` then one `DOUBLE (required)` column per
-//!   name, NaN stored as NaN (bit for bit). Uncompressed, plain encoding, no dictionary,
-//!   writer version 1.0, `created_by` = `detente <version>`, and key-value metadata from
-//!   [`Meta`] (keys `detente.*`). Row groups are aligned on absolute run indices: a row
-//!   group holds the runs of one block `[k * ROW_GROUP_RUNS, (k + 1) * ROW_GROUP_RUNS)`.
-//!   Nothing in the file depends on time, randomness or on how the caller split the rows
-//!   into calls: the bytes are a function of the columns, the metadata and the rows alone
-//!   (and of detente's version, through `created_by`: merge shards with the version that
-//!   wrote them to get the very bytes of an unsharded run).
+//!   field**, and an empty field reads back as NaN. A flag is `1` or `0`. CSV carries no
+//!   metadata: just the header and the rows, so a damaged digit cannot be detected.
+//! - **Parquet** (layout 2): schema `run: INT64 (required)` then one column per name, an
+//!   `optional DOUBLE` for a number and an `optional BOOLEAN` for a flag, NaN written as a
+//!   **null** (never a stored NaN, which pandas skips but polars sorts above every number).
+//!   Uncompressed, plain encoding, no dictionary, writer version 1.0, `created_by` =
+//!   `detente <version>`, and key-value metadata from [`Meta`] (keys `detente.*`) followed by
+//!   the content hash ([`ContentHash`], `detente.content_xxh64`). Row groups are aligned on
+//!   absolute run indices: a row group holds the runs of one block
+//!   `[k * ROW_GROUP_RUNS, (k + 1) * ROW_GROUP_RUNS)`. Nothing in the file depends on time,
+//!   randomness or on how the caller split the rows into calls: the bytes are a function of
+//!   the columns, the metadata and the rows alone (and of detente's version, through
+//!   `created_by`: merge shards with the version that wrote them to get the very bytes of an
+//!   unsharded run). Layout 1 files (required DOUBLE columns, NaN stored, no hash) are read too.
 //!
 //! # Sharding and merging
 //!
 //! A shard holds the runs of one contiguous slice ([`shard_runs`]). [`merge`] reads the
 //! shards as streams, checks that together they hold every run exactly once, and writes
 //! the rows through the same [`ResultsWriter`], so the merged file equals, byte for byte,
-//! the file that one unsharded run writes. Parquet shards carry the total run count in
-//! their metadata, so a missing shard is always found; CSV has no metadata, so in CSV the
-//! total is taken as the largest run index + 1 and a missing *last* shard cannot be seen.
+//! the file that one unsharded run writes. Each Parquet shard is checked against its
+//! content hash before its rows are used; a damaged one is named. Parquet shards carry the
+//! total run count in their metadata, so a missing shard is always found; CSV has no
+//! metadata, so in CSV the total is taken as the largest run index + 1 and a missing *last*
+//! shard cannot be seen.
 //!
 //! Memory stays flat: CSV is written and read one row at a time; Parquet buffers one row
 //! group (at most `ROW_GROUP_RUNS` rows) while writing or reading.
@@ -46,12 +52,13 @@ use std::sync::Arc;
 
 use parquet::basic::{Compression, Encoding, Repetition, Type as PhysicalType};
 use parquet::column::reader::get_typed_column_reader;
-use parquet::data_type::{DataType, DoubleType, Int64Type};
+use parquet::data_type::{BoolType, DataType, DoubleType, Int64Type};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterVersion};
 use parquet::file::reader::{FileReader, RowGroupReader, SerializedFileReader};
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::Type as SchemaType;
+use twox_hash::XxHash64;
 
 /// Runs per Parquet row group. Row group `k` holds the runs in
 /// `[k * ROW_GROUP_RUNS, (k + 1) * ROW_GROUP_RUNS)`, whoever writes them.
@@ -60,8 +67,10 @@ pub const ROW_GROUP_RUNS: u64 = 65_536;
 /// The name of the first column.
 pub const RUN_COLUMN: &str = "run";
 
-/// Version of the layout of detente's results files, stored in the Parquet metadata.
-const LAYOUT_VERSION: &str = "1";
+/// Version of the layout of detente's results files, stored in the Parquet metadata. Layout 1
+/// stored every value column as a required DOUBLE with NaN for "no value"; layout 2 stores
+/// nulls and BOOLEAN flags, and a content hash. Layout 1 files are still read.
+const LAYOUT_VERSION: &str = "2";
 
 const KEY_LAYOUT: &str = "detente.layout";
 const KEY_SCENARIO_HASH: &str = "detente.scenario_hash";
@@ -71,6 +80,87 @@ const KEY_DESIGN: &str = "detente.design";
 const KEY_MODEL: &str = "detente.model";
 const KEY_POLICY: &str = "detente.policy";
 const KEY_ROW_GROUP_RUNS: &str = "detente.row_group_runs";
+/// The content hash, written last (see [`ContentHash`]).
+const KEY_CONTENT_HASH: &str = "detente.content_xxh64";
+
+/// What a value column holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A number; NaN is "no value" (Parquet: an optional DOUBLE, null for NaN).
+    Number,
+    /// A yes/no event, 1 or 0 (Parquet: an optional BOOLEAN; CSV: `1` or `0`).
+    Flag,
+}
+
+impl Kind {
+    /// The value as it reads back from a Parquet file: NaN of any payload or sign becomes the
+    /// one quiet NaN; a flag is 1 or 0.
+    fn stored(self, v: f64) -> f64 {
+        match self {
+            _ if v.is_nan() => f64::NAN,
+            Kind::Number => v,
+            Kind::Flag => f64::from(u8::from(v == 1.0)),
+        }
+    }
+
+    fn byte(self) -> u8 {
+        match self {
+            Kind::Number => b'n',
+            Kind::Flag => b'f',
+        }
+    }
+}
+
+/// A hash of what a Parquet results file says, as it reads back: the column names and kinds,
+/// the key-value metadata (but this hash), then every row (run, then the values' bits, each
+/// little-endian). The writer records it under [`KEY_CONTENT_HASH`]; a reader recomputes it
+/// and refuses a file whose bytes decode to anything else (a flipped bit in a value, a
+/// truncated page). XXH64: not against forgery, against damage.
+struct ContentHash {
+    hasher: XxHash64,
+    kinds: Vec<Kind>,
+    row: Vec<u8>,
+}
+
+impl ContentHash {
+    fn new(columns: &[String], kinds: &[Kind], key_values: &[KeyValue]) -> ContentHash {
+        use std::hash::Hasher as _;
+        let mut hasher = XxHash64::with_seed(0);
+        let mut text = |t: &str| {
+            hasher.write(&(t.len() as u64).to_le_bytes());
+            hasher.write(t.as_bytes());
+        };
+        for (c, k) in columns.iter().zip(kinds) {
+            text(c);
+            text(std::str::from_utf8(&[k.byte()]).unwrap_or_default());
+        }
+        for kv in key_values.iter().filter(|kv| kv.key != KEY_CONTENT_HASH) {
+            text(&kv.key);
+            text(kv.value.as_deref().unwrap_or_default());
+        }
+        ContentHash {
+            hasher,
+            kinds: kinds.to_vec(),
+            row: Vec::new(),
+        }
+    }
+
+    fn row(&mut self, run: u64, values: &[f64]) {
+        use std::hash::Hasher as _;
+        self.row.clear();
+        self.row.extend_from_slice(&run.to_le_bytes());
+        for (&v, k) in values.iter().zip(&self.kinds) {
+            self.row
+                .extend_from_slice(&k.stored(v).to_bits().to_le_bytes());
+        }
+        self.hasher.write(&self.row);
+    }
+
+    fn hex(&self) -> String {
+        use std::hash::Hasher as _;
+        format!("{:016x}", self.hasher.finish())
+    }
+}
 
 /// The format of a results file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -193,7 +283,8 @@ pub fn shard_runs(k: u64, n: u64, runs: u64) -> Range<u64> {
 pub struct ResultsWriter {
     sink: Sink,
     path: PathBuf,
-    width: usize,
+    columns: Vec<String>,
+    kinds: Vec<Kind>,
     last_run: Option<u64>,
 }
 
@@ -211,17 +302,32 @@ struct CsvSink {
 impl ResultsWriter {
     /// Creates (or truncates) `path_for_writing` and writes the header. `columns` are the
     /// value columns, without `run`. The format is given, not taken from the path, so the
-    /// caller may write to a temporary file; `meta` is used by Parquet only.
+    /// caller may write to a temporary file; `meta` is used by Parquet only. Every column
+    /// holds numbers.
+    #[cfg(test)]
     pub fn create(
         path_for_writing: &Path,
         format: Format,
         columns: &[String],
         meta: &Meta,
     ) -> Result<ResultsWriter, String> {
+        let kinds = vec![Kind::Number; columns.len()];
+        Self::create_typed(path_for_writing, format, columns, &kinds, meta)
+    }
+
+    /// [`create`](Self::create) with the kind of each column.
+    pub fn create_typed(
+        path_for_writing: &Path,
+        format: Format,
+        columns: &[String],
+        kinds: &[Kind],
+        meta: &Meta,
+    ) -> Result<ResultsWriter, String> {
         Self::create_with(
             path_for_writing,
             format,
             columns,
+            kinds,
             meta.key_values(ROW_GROUP_RUNS),
             ROW_GROUP_RUNS,
         )
@@ -231,10 +337,18 @@ impl ResultsWriter {
         path: &Path,
         format: Format,
         columns: &[String],
+        kinds: &[Kind],
         key_values: Vec<KeyValue>,
         row_group_runs: u64,
     ) -> Result<ResultsWriter, String> {
         check_columns(columns)?;
+        if kinds.len() != columns.len() {
+            return Err(format!(
+                "{} column kinds for {} columns",
+                kinds.len(),
+                columns.len()
+            ));
+        }
         let shown = path.display();
         let file = File::create(path).map_err(|e| format!("cannot create {shown}: {e}"))?;
         let sink = match format {
@@ -252,6 +366,7 @@ impl ResultsWriter {
             Format::Parquet => Sink::Parquet(Box::new(ParquetSink::new(
                 file,
                 columns,
+                kinds,
                 key_values,
                 row_group_runs,
             )?)),
@@ -259,19 +374,27 @@ impl ResultsWriter {
         Ok(ResultsWriter {
             sink,
             path: path.to_path_buf(),
-            width: columns.len(),
+            columns: columns.to_vec(),
+            kinds: kinds.to_vec(),
             last_run: None,
         })
     }
 
     /// Appends run `run` with one value per column.
     pub fn write_row(&mut self, run: u64, values: &[f64]) -> Result<(), String> {
-        if values.len() != self.width {
+        if values.len() != self.columns.len() {
             return Err(format!(
                 "run {run}: {} values for {} columns",
                 values.len(),
-                self.width
+                self.columns.len()
             ));
+        }
+        for ((&v, kind), name) in values.iter().zip(&self.kinds).zip(&self.columns) {
+            if *kind == Kind::Flag && !(v == 0.0 || v == 1.0 || v.is_nan()) {
+                return Err(format!(
+                    "run {run}: `{name}` is a yes/no column but holds {v}, not 1, 0 or no value"
+                ));
+            }
         }
         if let Some(last) = self.last_run
             && run <= last
@@ -305,17 +428,17 @@ impl ResultsWriter {
     /// `values` (row-major, one value per column).
     #[allow(dead_code)] // used by tests and kept for library-style callers
     pub fn write_block(&mut self, first_run: u64, values: &[f64]) -> Result<(), String> {
-        if self.width == 0 {
+        let width = self.columns.len();
+        if width == 0 {
             return Err("write_block needs at least one column; use write_row".to_string());
         }
-        if values.len() % self.width != 0 {
+        if values.len() % width != 0 {
             return Err(format!(
-                "block of {} values is not a whole number of rows of {} columns",
+                "block of {} values is not a whole number of rows of {width} columns",
                 values.len(),
-                self.width
             ));
         }
-        for (i, row) in values.chunks_exact(self.width).enumerate() {
+        for (i, row) in values.chunks_exact(width).enumerate() {
             self.write_row(first_run + i as u64, row)?;
         }
         Ok(())
@@ -374,25 +497,43 @@ struct ParquetSink {
     /// The block (`run / row_group_runs`) of the buffered rows.
     block: u64,
     runs: Vec<i64>,
+    kinds: Vec<Kind>,
     columns: Vec<Vec<f64>>,
+    hash: ContentHash,
+    /// Scratch for one column's definition levels and non-null values.
+    levels: Vec<i16>,
+    doubles: Vec<f64>,
+    bools: Vec<bool>,
 }
 
 impl ParquetSink {
     fn new(
         file: File,
         columns: &[String],
+        kinds: &[Kind],
         key_values: Vec<KeyValue>,
         row_group_runs: u64,
     ) -> Result<ParquetSink, String> {
         assert!(row_group_runs > 0, "row groups must hold at least one run");
-        let field = |name: &str, physical| {
+        let key_values: Vec<KeyValue> = key_values
+            .into_iter()
+            .filter(|kv| kv.key != KEY_CONTENT_HASH)
+            .collect();
+        let hash = ContentHash::new(columns, kinds, &key_values);
+        let field = |name: &str, physical, repetition| {
             SchemaType::primitive_type_builder(name, physical)
-                .with_repetition(Repetition::REQUIRED)
+                .with_repetition(repetition)
                 .build()
                 .map(Arc::new)
         };
-        let mut fields = vec![field(RUN_COLUMN, PhysicalType::INT64)];
-        fields.extend(columns.iter().map(|c| field(c, PhysicalType::DOUBLE)));
+        let mut fields = vec![field(RUN_COLUMN, PhysicalType::INT64, Repetition::REQUIRED)];
+        fields.extend(columns.iter().zip(kinds).map(|(c, k)| {
+            let physical = match k {
+                Kind::Number => PhysicalType::DOUBLE,
+                Kind::Flag => PhysicalType::BOOLEAN,
+            };
+            field(c, physical, Repetition::OPTIONAL)
+        }));
         let fields = fields
             .into_iter()
             .collect::<Result<Vec<_>, _>>()
@@ -427,7 +568,12 @@ impl ParquetSink {
             row_group_runs,
             block: 0,
             runs: Vec::with_capacity(cap),
+            kinds: kinds.to_vec(),
             columns: columns.iter().map(|_| Vec::with_capacity(cap)).collect(),
+            hash,
+            levels: Vec::with_capacity(cap),
+            doubles: Vec::with_capacity(cap),
+            bools: Vec::new(),
         })
     }
 
@@ -439,6 +585,7 @@ impl ParquetSink {
             self.flush(path)?;
         }
         self.block = block;
+        self.hash.row(run, values);
         self.runs.push(run_i64);
         for (column, &v) in self.columns.iter_mut().zip(values) {
             column.push(v);
@@ -460,15 +607,34 @@ impl ParquetSink {
             .write_batch(&self.runs, None, None)
             .map_err(fail)?;
         column.close().map_err(fail)?;
-        for values in &self.columns {
+        for (values, kind) in self.columns.iter().zip(&self.kinds) {
             let mut column = group
                 .next_column()
                 .map_err(fail)?
                 .expect("the schema has one column per value");
-            column
-                .typed::<DoubleType>()
-                .write_batch(values, None, None)
-                .map_err(fail)?;
+            // NaN is "no value": a null (definition level 0), not a stored NaN.
+            self.levels.clear();
+            self.levels
+                .extend(values.iter().map(|v| i16::from(!v.is_nan())));
+            let present = values.iter().filter(|v| !v.is_nan());
+            match kind {
+                Kind::Number => {
+                    self.doubles.clear();
+                    self.doubles.extend(present);
+                    column
+                        .typed::<DoubleType>()
+                        .write_batch(&self.doubles, Some(&self.levels), None)
+                        .map_err(fail)?;
+                }
+                Kind::Flag => {
+                    self.bools.clear();
+                    self.bools.extend(present.map(|&v| v == 1.0));
+                    column
+                        .typed::<BoolType>()
+                        .write_batch(&self.bools, Some(&self.levels), None)
+                        .map_err(fail)?;
+                }
+            }
             column.close().map_err(fail)?;
         }
         group.close().map_err(fail)?;
@@ -481,6 +647,10 @@ impl ParquetSink {
         if !self.runs.is_empty() {
             self.flush(path)?;
         }
+        self.writer.append_key_value_metadata(KeyValue::new(
+            KEY_CONTENT_HASH.to_string(),
+            self.hash.hex(),
+        ));
         let file = self
             .writer
             .into_inner()
@@ -494,6 +664,7 @@ impl ParquetSink {
 struct Source {
     path: PathBuf,
     columns: Vec<String>,
+    kinds: Vec<Kind>,
     rows: Rows,
 }
 
@@ -507,15 +678,27 @@ enum Rows {
 
 struct ParquetRows {
     reader: SerializedFileReader<File>,
+    /// The key-value metadata without the content hash, which differs from shard to shard.
     key_values: Vec<KeyValue>,
+    /// The content hash the file records (layout 1 files have none), and the one its rows give.
+    recorded_hash: Option<String>,
+    hash: ContentHash,
+    /// Whether each value column may hold nulls (layout 1's are all required).
+    optional: Vec<bool>,
     next_group: usize,
     runs: Vec<i64>,
     columns: Vec<Vec<f64>>,
     at: usize,
+    levels: Vec<i16>,
+    bools: Vec<bool>,
 }
 
 impl Source {
     fn open(path: &Path) -> Result<Source, String> {
+        guard(path, || Self::open_unguarded(path))
+    }
+
+    fn open_unguarded(path: &Path) -> Result<Source, String> {
         let format = Format::from_path(path)?;
         let shown = path.display();
         let file = File::open(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
@@ -535,9 +718,11 @@ impl Source {
                         &header[0]
                     ));
                 }
-                let columns = header.iter().skip(1).map(str::to_string).collect();
+                let columns: Vec<String> = header.iter().skip(1).map(str::to_string).collect();
                 Ok(Source {
                     path: path.to_path_buf(),
+                    // CSV does not say: a flag reads as the number 1 or 0.
+                    kinds: vec![Kind::Number; columns.len()],
                     columns,
                     rows: Rows::Csv {
                         reader,
@@ -551,45 +736,65 @@ impl Source {
                 let meta = reader.metadata().file_metadata();
                 let descr = meta.schema_descr();
                 let mut columns = Vec::with_capacity(descr.num_columns().saturating_sub(1));
+                let mut kinds = Vec::with_capacity(columns.capacity());
+                let mut optional = Vec::with_capacity(columns.capacity());
                 for (i, c) in descr.columns().iter().enumerate() {
-                    let (want, physical) = if i == 0 {
-                        (RUN_COLUMN, PhysicalType::INT64)
-                    } else {
-                        (c.name(), PhysicalType::DOUBLE)
+                    let plain = c.path().parts().len() == 1 && c.max_rep_level() == 0;
+                    let kind = match (c.physical_type(), c.max_def_level()) {
+                        _ if !plain => None,
+                        (PhysicalType::INT64, 0) if i == 0 && c.name() == RUN_COLUMN => {
+                            Some((Kind::Number, false))
+                        }
+                        _ if i == 0 => None,
+                        (PhysicalType::DOUBLE, d @ (0 | 1)) => Some((Kind::Number, d == 1)),
+                        (PhysicalType::BOOLEAN, 1) => Some((Kind::Flag, true)),
+                        _ => None,
                     };
-                    if c.name() != want
-                        || c.path().parts().len() != 1
-                        || c.physical_type() != physical
-                        || c.max_def_level() != 0
-                        || c.max_rep_level() != 0
-                    {
+                    let Some((kind, opt)) = kind else {
                         return Err(format!(
-                            "{shown}: column {} `{}` is not a required {physical} column{}; \
-                             not a detente results file",
+                            "{shown}: column {} `{}` is not {}; not a detente results file",
                             i + 1,
                             c.path(),
-                            if i == 0 { " named `run`" } else { "" },
+                            if i == 0 {
+                                "a required INT64 column named `run`"
+                            } else {
+                                "an optional DOUBLE or BOOLEAN column"
+                            },
                         ));
-                    }
+                    };
                     if i > 0 {
                         columns.push(c.name().to_string());
+                        kinds.push(kind);
+                        optional.push(opt);
                     }
                 }
                 if descr.num_columns() == 0 {
                     return Err(format!("{shown}: no columns; not a detente results file"));
                 }
-                let key_values = meta.key_value_metadata().cloned().unwrap_or_default();
+                let mut key_values = meta.key_value_metadata().cloned().unwrap_or_default();
+                let recorded_hash = key_values
+                    .iter()
+                    .find(|kv| kv.key == KEY_CONTENT_HASH)
+                    .map(|kv| kv.value.clone().unwrap_or_default());
+                key_values.retain(|kv| kv.key != KEY_CONTENT_HASH);
+                let hash = ContentHash::new(&columns, &kinds, &key_values);
                 Ok(Source {
                     path: path.to_path_buf(),
                     rows: Rows::Parquet(Box::new(ParquetRows {
                         reader,
                         key_values,
+                        recorded_hash,
+                        hash,
+                        optional,
                         next_group: 0,
                         runs: Vec::new(),
                         columns: columns.iter().map(|_| Vec::new()).collect(),
                         at: 0,
+                        levels: Vec::new(),
+                        bools: Vec::new(),
                     })),
                     columns,
+                    kinds,
                 })
             }
         }
@@ -645,24 +850,32 @@ impl Source {
             Rows::Parquet(p) => {
                 while p.at == p.runs.len() {
                     if p.next_group == p.reader.num_row_groups() {
+                        p.verify(&self.path)?;
                         return Ok(None);
                     }
-                    p.load_group(&self.path)?;
+                    let path = &self.path;
+                    guard(path, || p.load_group(path))?;
                 }
                 let run = p.runs[p.at];
                 for (v, column) in values.iter_mut().zip(&p.columns) {
                     *v = column[p.at];
                 }
                 p.at += 1;
-                u64::try_from(run)
-                    .map(Some)
-                    .map_err(|_| format!("{shown}: negative run index {run}"))
+                let run = u64::try_from(run)
+                    .map_err(|_| format!("{shown} is damaged: negative run index {run}"))?;
+                p.hash.row(run, values);
+                Ok(Some(run))
             }
         }
     }
 
     /// The first run, read without loading the rest of the file; `None` for no rows.
     fn first_run(&mut self) -> Result<Option<u64>, String> {
+        let path = self.path.clone();
+        guard(&path, || self.first_run_unguarded())
+    }
+
+    fn first_run_unguarded(&mut self) -> Result<Option<u64>, String> {
         match &mut self.rows {
             Rows::Csv { .. } => {
                 let mut values = vec![0.0; self.columns.len()];
@@ -677,12 +890,14 @@ impl Source {
                     }
                     let group = p.reader.get_row_group(g).map_err(fail)?;
                     let mut runs = Vec::with_capacity(1);
-                    read_column::<Int64Type>(&*group, 0, 1, &mut runs).map_err(fail)?;
+                    read_column::<Int64Type>(&*group, 0, 1, None, &mut runs).map_err(fail)?;
                     return match runs.first() {
                         Some(&run) => u64::try_from(run)
                             .map(Some)
-                            .map_err(|_| format!("{shown}: negative run index {run}")),
-                        None => Err(format!("{shown}: row group {g} has no run values")),
+                            .map_err(|_| format!("{shown} is damaged: negative run index {run}")),
+                        None => Err(format!(
+                            "{shown} is damaged: row group {g} has no run values"
+                        )),
                     };
                 }
                 Ok(None)
@@ -692,25 +907,51 @@ impl Source {
 }
 
 impl ParquetRows {
+    /// At the end of the rows: the hash they give must be the one the file records.
+    fn verify(&self, path: &Path) -> Result<(), String> {
+        match &self.recorded_hash {
+            Some(recorded) if *recorded != self.hash.hex() => Err(format!(
+                "{} is damaged: its content does not match the hash in its metadata \
+                 (`{KEY_CONTENT_HASH}` is {recorded}, the content gives {}); write this file \
+                 again (for a shard: rerun `detente explore ... --shard K/N`)",
+                path.display(),
+                self.hash.hex()
+            )),
+            _ => Ok(()),
+        }
+    }
+
     fn load_group(&mut self, path: &Path) -> Result<(), String> {
         let shown = path.display();
         let fail = |e: parquet::errors::ParquetError| format!("cannot read {shown}: {e}");
         let g = self.next_group;
         self.next_group += 1;
         let n = usize::try_from(self.reader.metadata().row_group(g).num_rows())
-            .map_err(|_| format!("{shown}: row group {g} has a negative row count"))?;
+            .map_err(|_| format!("{shown} is damaged: row group {g} has a negative row count"))?;
         let group = self.reader.get_row_group(g).map_err(fail)?;
         self.runs.clear();
-        read_column::<Int64Type>(&*group, 0, n, &mut self.runs).map_err(fail)?;
+        read_column::<Int64Type>(&*group, 0, n, None, &mut self.runs).map_err(fail)?;
         let mut ok = self.runs.len() == n;
         for (i, column) in self.columns.iter_mut().enumerate() {
             column.clear();
-            read_column::<DoubleType>(&*group, i + 1, n, column).map_err(fail)?;
-            ok &= column.len() == n;
+            let levels = self.optional[i].then_some(&mut self.levels);
+            let nulls = match self.hash.kinds[i] {
+                Kind::Number => {
+                    read_column::<DoubleType>(&*group, i + 1, n, levels, column).map_err(fail)?
+                }
+                Kind::Flag => {
+                    self.bools.clear();
+                    let nulls = read_column::<BoolType>(&*group, i + 1, n, levels, &mut self.bools)
+                        .map_err(fail)?;
+                    column.extend(self.bools.iter().map(|&b| f64::from(u8::from(b))));
+                    nulls
+                }
+            };
+            ok &= spread_nulls(column, &self.levels, nulls) && column.len() == n;
         }
         if !ok {
             return Err(format!(
-                "{shown}: row group {g} holds fewer values than its {n} rows"
+                "{shown} is damaged: row group {g} holds fewer values than its {n} rows; write it again"
             ));
         }
         self.at = 0;
@@ -718,23 +959,86 @@ impl ParquetRows {
     }
 }
 
-/// Appends up to `n` values of column `i` of `group` to `out`.
+thread_local! {
+    /// Set while [`guard`] runs: the panic hook then stays silent.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, which reads a results file, turning a panic into an error naming the file. The
+/// parquet crate panics on some damaged files (an unknown page type is `unimplemented!`);
+/// a damaged input must be an error like any other, without a panic message.
+fn guard<T>(path: &Path, f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                default(info);
+            }
+        }));
+    });
+    let was = QUIET.with(|q| q.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(was));
+    result.unwrap_or_else(|payload| {
+        let why = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("unreadable data");
+        Err(format!(
+            "cannot read {} as Parquet: {why}; the file is damaged, write it again",
+            path.display()
+        ))
+    })
+}
+
+/// Appends the values of up to `n` rows of column `i` of `group` to `out`; for an optional
+/// column, puts their definition levels in `levels` (cleared first) and returns how many rows
+/// are null (the non-null values only are appended).
 fn read_column<T: DataType>(
     group: &dyn RowGroupReader,
     i: usize,
     n: usize,
+    mut levels: Option<&mut Vec<i16>>,
     out: &mut Vec<T::T>,
-) -> parquet::errors::Result<()> {
+) -> parquet::errors::Result<usize> {
     let mut reader = get_typed_column_reader::<T>(group.get_column_reader(i)?);
+    if let Some(l) = levels.as_deref_mut() {
+        l.clear();
+    }
     let mut read = 0;
     while read < n {
-        let (records, _, _) = reader.read_records(n - read, None, None, out)?;
+        let (records, _, _) = reader.read_records(n - read, levels.as_deref_mut(), None, out)?;
         if records == 0 {
             break;
         }
         read += records;
     }
-    Ok(())
+    Ok(levels.map_or(0, |l| l.iter().filter(|&&d| d == 0).count()))
+}
+
+/// Puts a NaN in `column` (its non-null values, in order) where `levels` says null; `false`
+/// if the two do not fit together (a damaged page).
+fn spread_nulls(column: &mut Vec<f64>, levels: &[i16], nulls: usize) -> bool {
+    if nulls == 0 {
+        return levels.iter().all(|&d| d == 1) || levels.is_empty();
+    }
+    if column.len() + nulls != levels.len() || levels.iter().any(|&d| d > 1) {
+        return false;
+    }
+    let mut present = column.len();
+    column.resize(levels.len(), f64::NAN);
+    // From the end, so each value moves at most once and never over one not yet moved.
+    for (slot, &d) in levels.iter().enumerate().rev() {
+        if d == 1 {
+            present -= 1;
+            column[slot] = column[present];
+        } else {
+            column[slot] = f64::NAN;
+        }
+    }
+    true
 }
 
 /// Reads a CSV number: empty is NaN.
@@ -785,20 +1089,52 @@ pub fn merge(inputs: &[PathBuf], output_for_writing: &Path) -> Result<MergeSumma
         }
     }
 
-    // First pass: headers, metadata and first runs; one file open at a time.
+    // First pass: headers, metadata, first runs and (Parquet) content hashes; one file open at
+    // a time.
     let mut columns: Vec<String> = Vec::new();
+    let mut kinds: Vec<Kind> = Vec::new();
     let mut key_values: Vec<KeyValue> = Vec::new();
     let mut order: Vec<(u64, usize)> = Vec::with_capacity(inputs.len());
     for (i, path) in inputs.iter().enumerate() {
         let mut source = Source::open(path)?;
+        if let Rows::Parquet(p) = &source.rows
+            && p.recorded_hash.is_none()
+        {
+            return Err(format!(
+                "{} has no content hash (`{KEY_CONTENT_HASH}`), so its values cannot be \
+                 checked: it was written by a detente older than results layout \
+                 {LAYOUT_VERSION}; write it again with this version",
+                path.display()
+            ));
+        }
+        // A Parquet shard is read whole and checked against its content hash before any of
+        // it is used, so that damage is reported as such, not as the gap or overlap it makes.
+        let first = match &source.rows {
+            Rows::Csv { .. } => source.first_run()?,
+            Rows::Parquet(_) => {
+                let mut values = vec![0.0; source.columns.len()];
+                let first = source.next_row(&mut values)?;
+                while source.next_row(&mut values)?.is_some() {}
+                first
+            }
+        };
         if i == 0 {
             columns = source.columns.clone();
+            kinds = source.kinds.clone();
             key_values = source.key_values().to_vec();
         } else {
             check_same_columns(first_path, &columns, path, &source.columns)?;
+            if source.kinds != kinds {
+                return Err(format!(
+                    "{} and {} store their columns differently (numbers or yes/no): they are \
+                     not shards of one exploration",
+                    first_path.display(),
+                    path.display()
+                ));
+            }
             check_same_meta(first_path, &key_values, path, source.key_values())?;
         }
-        if let Some(run) = source.first_run()? {
+        if let Some(run) = first {
             order.push((run, i));
         }
     }
@@ -827,6 +1163,7 @@ pub fn merge(inputs: &[PathBuf], output_for_writing: &Path) -> Result<MergeSumma
         output_for_writing,
         format,
         &columns,
+        &kinds,
         key_values,
         row_group_runs,
     )?;
@@ -1032,6 +1369,7 @@ mod tests {
             path,
             format,
             &names(),
+            &[Kind::Number; 3],
             meta(total).key_values(row_group_runs),
             row_group_runs,
         )
@@ -1181,8 +1519,13 @@ mod tests {
             assert_eq!(r.get_long(0).unwrap(), i as i64);
             let want = row(i as u64);
             for (c, w) in want.iter().enumerate() {
-                let got = r.get_double(c + 1).unwrap();
-                assert!(got.to_bits() == w.to_bits() || (got.is_nan() && w.is_nan()));
+                let (_, got) = r.get_column_iter().nth(c + 1).unwrap();
+                match got {
+                    // No value is a null, never a stored NaN.
+                    parquet::record::Field::Null => assert!(w.is_nan()),
+                    parquet::record::Field::Double(x) => assert_eq!(x.to_bits(), w.to_bits()),
+                    other => panic!("{other:?}"),
+                }
             }
             n += 1;
         }
@@ -1226,10 +1569,11 @@ mod tests {
             let (_, runs, values) = read_all(&path).unwrap();
             assert_eq!(runs.len(), specials.len());
             for (got, want) in values.iter().zip(specials) {
-                match format {
-                    // CSV keeps NaN as NaN but not its payload or sign.
-                    Format::Csv if want.is_nan() => assert!(got.is_nan()),
-                    _ => assert_eq!(got.to_bits(), want.to_bits(), "{format:?} {want}"),
+                if want.is_nan() {
+                    // No value (an empty field, a null) reads back as NaN, not its payload.
+                    assert!(got.is_nan());
+                } else {
+                    assert_eq!(got.to_bits(), want.to_bits(), "{format:?} {want}");
                 }
             }
         }
@@ -1253,6 +1597,191 @@ mod tests {
              2,-inf,2.5e-7,1000000000000000\n"
         );
         assert_eq!(read_meta(&path).unwrap(), None);
+    }
+
+    /// Columns of each kind, with no value in some runs: what `explore` of a war writes.
+    fn typed_columns() -> (Vec<String>, Vec<Kind>) {
+        (
+            ["x", "ceasefire", "ceasefire_month", "ongoing"]
+                .map(String::from)
+                .to_vec(),
+            vec![Kind::Number, Kind::Flag, Kind::Number, Kind::Flag],
+        )
+    }
+
+    fn typed_row(run: u64) -> [f64; 4] {
+        let cease = run % 3 == 0;
+        [
+            row(run)[0],
+            f64::from(u8::from(cease)),
+            if cease { (run % 17) as f64 } else { f64::NAN },
+            f64::from(u8::from(run % 7 == 1 && !cease)),
+        ]
+    }
+
+    fn write_typed(path: &Path, total: u64, runs: Range<u64>) {
+        let (columns, kinds) = typed_columns();
+        let mut w =
+            ResultsWriter::create_typed(path, Format::Parquet, &columns, &kinds, &meta(total))
+                .unwrap();
+        for run in runs {
+            w.write_row(run, &typed_row(run)).unwrap();
+        }
+        w.finish().unwrap();
+    }
+
+    #[test]
+    fn parquet_stores_nulls_and_booleans() {
+        use parquet::basic::Type;
+        use parquet::record::Field;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.parquet");
+        write_typed(&path, 300, 0..300);
+        let reader = SerializedFileReader::new(File::open(&path).unwrap()).unwrap();
+        let descr = reader.metadata().file_metadata().schema_descr_ptr();
+        let shape: Vec<(String, Type, i16)> = descr
+            .columns()
+            .iter()
+            .map(|c| (c.name().to_string(), c.physical_type(), c.max_def_level()))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                ("run".to_string(), Type::INT64, 0),
+                ("x".to_string(), Type::DOUBLE, 1),
+                ("ceasefire".to_string(), Type::BOOLEAN, 1),
+                ("ceasefire_month".to_string(), Type::DOUBLE, 1),
+                ("ongoing".to_string(), Type::BOOLEAN, 1),
+            ]
+        );
+        let (mut nulls, mut nans) = (0, 0);
+        for (i, r) in reader.get_row_iter(None).unwrap().enumerate() {
+            let want = typed_row(i as u64);
+            let got: Vec<Field> = r
+                .unwrap()
+                .get_column_iter()
+                .map(|(_, f)| f.clone())
+                .collect();
+            assert_eq!(got[1], Field::Double(want[0]));
+            assert_eq!(got[2], Field::Bool(want[1] == 1.0));
+            match &got[3] {
+                Field::Null => nulls += 1,
+                Field::Double(x) if x.is_nan() => nans += 1,
+                Field::Double(x) => assert_eq!(*x, want[2]),
+                other => panic!("{other:?}"),
+            }
+            assert_eq!(got[4], Field::Bool(want[3] == 1.0));
+        }
+        assert_eq!(
+            (nulls, nans),
+            (200, 0),
+            "a run without a ceasefire has a null month"
+        );
+        // detente reads the nulls back as NaN, the flags as 1 and 0.
+        let (_, runs, values) = read_all(&path).unwrap();
+        assert_eq!(runs.len(), 300);
+        for (run, got) in runs.iter().zip(values.chunks_exact(4)) {
+            for (g, w) in got.iter().zip(typed_row(*run)) {
+                assert!(g.to_bits() == w.to_bits() || (g.is_nan() && w.is_nan()));
+            }
+        }
+        // A flag holds 1, 0 or no value.
+        let (columns, kinds) = typed_columns();
+        let mut w = ResultsWriter::create_typed(&path, Format::Parquet, &columns, &kinds, &meta(3))
+            .unwrap();
+        assert_eq!(
+            w.write_row(0, &[0.0, 0.5, 1.0, 0.0]).unwrap_err(),
+            "run 0: `ceasefire` is a yes/no column but holds 0.5, not 1, 0 or no value"
+        );
+    }
+
+    #[test]
+    fn typed_shards_merge_to_the_unsharded_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let whole = dir.path().join("whole.parquet");
+        write_typed(&whole, 1_000, 0..1_000);
+        let parts: Vec<PathBuf> = (1..=3)
+            .map(|k| {
+                let p = dir.path().join(format!("s{k}.parquet"));
+                write_typed(&p, 1_000, shard_runs(k, 3, 1_000));
+                p
+            })
+            .collect();
+        let merged = dir.path().join("m.tmp");
+        merge(&parts, &merged).unwrap();
+        assert!(std::fs::read(&whole).unwrap() == std::fs::read(&merged).unwrap());
+    }
+
+    /// Every Parquet shard records a hash of its content; a shard whose bytes decode to other
+    /// values is refused by name. Flips one byte at a time over the whole file: a merge either
+    /// fails naming the shard or gives the very bytes of the undamaged merge (a byte that no
+    /// reader uses, such as a column statistic).
+    #[test]
+    fn a_damaged_parquet_shard_is_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.parquet");
+        let b = dir.path().join("b.parquet");
+        write_typed(&a, 200, 0..100);
+        write_typed(&b, 200, 100..200);
+        let good = dir.path().join("good.tmp");
+        merge(&[a.clone(), b.clone()], &good).unwrap();
+        let good = std::fs::read(&good).unwrap();
+        let bytes = std::fs::read(&b).unwrap();
+        let out = dir.path().join("out.tmp");
+        let (mut refused, mut same) = (0, 0);
+        for at in 0..bytes.len() {
+            let mut bad = bytes.clone();
+            bad[at] ^= 0x10;
+            std::fs::write(&b, &bad).unwrap();
+            match merge(&[a.clone(), b.clone()], &out) {
+                Err(e) => {
+                    assert!(e.contains(&b.display().to_string()), "byte {at}: {e}");
+                    assert!(
+                        [
+                            "is damaged",
+                            "cannot read",
+                            "not a detente results file",
+                            "no content hash"
+                        ]
+                        .iter()
+                        .any(|w| e.contains(w)),
+                        "byte {at}: the damage is not named: {e}"
+                    );
+                    refused += 1;
+                }
+                Ok(_) => {
+                    assert!(
+                        std::fs::read(&out).unwrap() == good,
+                        "byte {at}: a changed value passed"
+                    );
+                    same += 1;
+                }
+            }
+        }
+        assert!(
+            refused > bytes.len() / 2,
+            "{refused} refused, {same} harmless"
+        );
+        eprintln!(
+            "{} bytes: {refused} flips refused, {same} harmless",
+            bytes.len()
+        );
+        // The message for a changed value.
+        let mut bad = bytes.clone();
+        let x = typed_row(150)[0].to_le_bytes();
+        let at = bytes.windows(8).position(|w| w == x).unwrap();
+        bad[at] ^= 1;
+        std::fs::write(&b, &bad).unwrap();
+        let e = merge(&[a.clone(), b.clone()], &out).unwrap_err();
+        assert!(
+            e.starts_with(&format!(
+                "{} is damaged: its content does not match the hash in its metadata",
+                b.display()
+            )),
+            "{e}"
+        );
+        // discover --from-results reads through the same check.
+        assert!(read_all(&b).unwrap_err().contains("is damaged"));
     }
 
     /// Writes shards `ks` of `n` of `total` runs; returns their paths.

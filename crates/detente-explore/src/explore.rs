@@ -64,6 +64,14 @@ impl<'a> Plan<'a> {
             .collect()
     }
 
+    /// Whether each of [`columns`](Self::columns) is a yes/no event (1 or 0), so that a file
+    /// can store it as a boolean.
+    pub fn flags(&self) -> Vec<bool> {
+        let mut f = vec![false; self.inputs().len()];
+        f.extend(output_flags(&self.scenario, self.model));
+        f
+    }
+
     /// The scenario of run `run` with its sampled values, and the values.
     pub fn scenario_of(&self, run: u64) -> (Scenario, Vec<f64>) {
         let mut values = vec![0.0; self.inputs().len()];
@@ -139,22 +147,42 @@ impl<'a> Plan<'a> {
 /// The output columns a model gives on a scenario: the outcome per issue, and for the war model
 /// the ending, the ceasefire's timing and share, and the risk of renewed war.
 pub fn output_columns(sc: &Scenario, model: &dyn Model) -> Vec<String> {
-    let mut c: Vec<String> = sc
+    typed_outputs(sc, model)
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect()
+}
+
+/// Whether each of [`output_columns`] is a yes/no event (1 or 0): the war's `ceasefire`,
+/// `victory.*` and `ongoing`.
+pub fn output_flags(sc: &Scenario, model: &dyn Model) -> Vec<bool> {
+    typed_outputs(sc, model)
+        .into_iter()
+        .map(|(_, f)| f)
+        .collect()
+}
+
+/// The output columns, each with whether it is a flag: one list, so the two cannot drift apart.
+fn typed_outputs(sc: &Scenario, model: &dyn Model) -> Vec<(String, bool)> {
+    let mut c: Vec<(String, bool)> = sc
         .issues
         .iter()
-        .map(|i| format!("{}.outcome", i.id))
+        .map(|i| (format!("{}.outcome", i.id), false))
         .collect();
     if model.info().name == "war" {
         if let Some(w) = &sc.war {
-            c.push("ceasefire".into());
-            c.push(ceasefire_time_column(sc));
-            c.push("ceasefire_share".into());
+            c.push(("ceasefire".into(), true));
+            c.push((ceasefire_time_column(sc), false));
+            c.push(("ceasefire_share".into(), false));
             for side in 0..2 {
-                c.push(format!("victory.{}", sc.actors[w.belligerents[side]].id));
+                c.push((
+                    format!("victory.{}", sc.actors[w.belligerents[side]].id),
+                    true,
+                ));
             }
-            c.push("ongoing".into());
+            c.push(("ongoing".into(), true));
             for h in [12, 24, 60] {
-                c.push(format!("renewed_{h}"));
+                c.push((format!("renewed_{h}"), false));
             }
         }
     }
@@ -280,6 +308,24 @@ mod tests {
         assert_eq!(bits(&[row[values.len()..].to_vec()]), bits(&[direct]));
         let c = cols.iter().position(|c| c == "ceasefire").unwrap();
         assert!(row[c] == 0.0 || row[c] == 1.0);
+        // The flags are exactly the yes/no columns, and hold 1 or 0 in every run.
+        let flags = plan.flags();
+        let named: Vec<&str> = cols
+            .iter()
+            .zip(&flags)
+            .filter(|(_, f)| **f)
+            .map(|(c, _)| c.as_str())
+            .collect();
+        assert_eq!(
+            named,
+            ["ceasefire", "victory.russia", "victory.ukraine", "ongoing"]
+        );
+        for run in 0..10 {
+            let row = plan.row(run).unwrap();
+            for (v, _) in row.iter().zip(&flags).filter(|(_, f)| **f) {
+                assert!(*v == 0.0 || *v == 1.0, "run {run}: {v}");
+            }
+        }
     }
 
     /// The EC case with every capability, position and salience uncertain, and `extra` appended.

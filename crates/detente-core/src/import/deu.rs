@@ -11,6 +11,7 @@ use super::{RawImport, slug};
 use crate::diag::Diagnostic;
 use crate::param::Param;
 use crate::raw::*;
+use std::collections::BTreeMap;
 
 /// Actor codes of the DEU data set and their names.
 const ACTORS: [(&str, &str); 30] = [
@@ -118,6 +119,9 @@ pub(crate) fn import(text: &str, _stem: &str) -> Result<RawImport, Vec<Diagnosti
     let mut warnings = Vec::new();
     // (issue, how many positions) where a position came without a salience.
     let mut no_salience: Vec<(String, usize)> = Vec::new();
+    // Issue id -> (its cell, its line): each row becomes the scenario file `<id>.toml`, so two
+    // rows of one id would ask for one file twice.
+    let mut seen: BTreeMap<String, (std::ops::Range<usize>, usize)> = BTreeMap::new();
     for line in rows {
         let cells = fields(line);
         if cells.len() < header.len() {
@@ -135,6 +139,20 @@ pub(crate) fn import(text: &str, _stem: &str) -> Result<RawImport, Vec<Diagnosti
         }
         let isnr = &cells[c_isnr];
         let issue_id = slug(&isnr.text);
+        if let Some((first, first_line)) = seen.get(&issue_id) {
+            errors.push(
+                Diagnostic::error(format!(
+                    "line {} repeats the issue of line {first_line}: isnr `{}` gives the issue id `{issue_id}` again",
+                    line.number, isnr.text
+                ))
+                .at(isnr.span.clone())
+                .also(first.clone(), "first defined here")
+                .field("isnr")
+                .help("each row is one issue and becomes one scenario file: remove the repeated row or give it its own isnr"),
+            );
+            continue;
+        }
+        seen.insert(issue_id.clone(), (isnr.span.clone(), line.number));
         let opt_num = |c: usize, errors: &mut Vec<Diagnostic>| -> Option<f64> {
             let f = &cells[c];
             if f.text.is_empty() {
