@@ -76,10 +76,22 @@ fn parent(path: &Path) -> &Path {
 
 /// Writes `content` to the target. A file is written beside its destination under a temporary
 /// name and then renamed into place, so a failure leaves nothing behind.
+/// Writes `content` to a file byte for byte, and to standard output byte for byte unless it is a
+/// terminal: data (CSV, JSON) shown on a terminal has its controls escaped like text
+/// (`text::clean`), while a pipe or a file gets the exact values.
 pub fn write(target: &Target, content: &[u8]) -> Result<(), Fail> {
     match target {
         Target::Stdout => {
+            use std::io::IsTerminal;
             let mut out = std::io::stdout().lock();
+            let shown;
+            let content = match std::str::from_utf8(content) {
+                Ok(s) if out.is_terminal() => {
+                    shown = crate::text::clean(s);
+                    shown.as_bytes()
+                }
+                _ => content,
+            };
             match out.write_all(content).and_then(|_| out.flush()) {
                 // A closed pipe (`detente run ... | head`) is not an error.
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Fail::new(
