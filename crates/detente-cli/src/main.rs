@@ -93,50 +93,28 @@ fn main() -> ExitCode {
     }
 }
 
+/// A run's error as the command line says it; model refusals name the input.
+pub fn run_fail(input: &str, e: RunError) -> Fail {
+    let help = e.help();
+    match e {
+        RunError::UnknownPolicy(_) => Fail::new(e.to_string(), help.as_deref()),
+        RunError::Model(_) | RunError::Stopped(_) => {
+            Fail::new(format!("{input}: {e}"), help.as_deref())
+        }
+    }
+}
+
 fn run_cmd(a: cli::RunArgs) -> Result<(), Fail> {
     let target = write::target(a.out.output.as_deref(), a.out.force, &[&a.input.file])?;
     let input = input::load(&a.input.file, a.input.from.map(Into::into))?;
-    let has_war = input
-        .imported
-        .items
-        .iter()
-        .any(|i| i.scenario.war.is_some());
-    let name = a
-        .model
-        .clone()
-        .unwrap_or_else(|| if has_war { "war" } else { "compromise" }.to_string());
-    let Some(model) = model::by_name(&name) else {
-        return Err(Fail::new(
-            format!("unknown model `{name}`"),
-            Some("run `detente models` to list them"),
-        ));
-    };
+    let first = &input.imported.items[0].scenario;
+    let model = model::choose(first, a.model.as_deref())
+        .map_err(|e| Fail::new(e.to_string(), Some(&e.help())))?;
     let opts = RunOptions { seed: a.seed };
     let mut runs: Vec<RunOutput> = Vec::new();
     for item in &input.imported.items {
-        let r =
-            run(&item.scenario, &item.key, model, a.policy.as_deref(), &opts).map_err(
-                |e| match e {
-                    RunError::UnknownPolicy { name, known } => {
-                        let names: Vec<&str> = known.iter().map(String::as_str).collect();
-                        let help = if names.is_empty() {
-                            format!("{} defines no policies; add a [[policy]] table", input.name)
-                        } else {
-                            format!(
-                                "{}; the scenario's policies: {}",
-                                detente_core::diag::did_you_mean(&name, &names, "policy"),
-                                detente_core::diag::list(&names)
-                            )
-                        };
-                        Fail::new(format!("unknown policy `{name}`"), Some(&help))
-                    }
-                    RunError::Model(m) => {
-                        Fail::new(format!("{}: {}", input.name, m.message), m.help.as_deref())
-                    }
-                    // The command line enters no cancellation token.
-                    RunError::Stopped(s) => Fail::new(format!("{}: {s}", input.name), None),
-                },
-            )?;
+        let r = run(&item.scenario, &item.key, model, a.policy.as_deref(), &opts)
+            .map_err(|e| run_fail(&input.name, e))?;
         runs.push(r);
     }
     let info = model.info();

@@ -756,12 +756,12 @@ fn series(plan: &Plan, o: usize, rows: &[Vec<f64>], text: &mut String) -> Vec<(S
         .map(|v| if v.is_nan() { 0.0 } else { 1.0 })
         .collect();
     let mut out = vec![(format!("{name} has a value"), has)];
-    let stand_in = detente_explore::explore::stand_in(&plan.scenario, name);
+    let stand_in = detente_explore::explore::stand_in(&plan.scenario, plan.model, name);
     text.push_str(&format!(
         "\n{name} has no value in {missing} of {} runs: analysed as whether it has one{}\n",
         y.len(),
-        match stand_in {
-            Some((v, why)) => format!(", and as its value with {} for none ({why})", fmt_value(v)),
+        match &stand_in {
+            Some((v, why)) => format!(", and as its value with {} for none ({why})", fmt_value(*v)),
             None => ", and not as a value (no neutral stand-in exists; use `discover` on runs with a value)".into(),
         }
     ));

@@ -8,7 +8,7 @@ use crate::bloc::bloc_stance;
 use crate::cancel::{self, Stop};
 use crate::model::war::{Ending, WarResult};
 use crate::model::{Model, ModelError, Round, RunOptions};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, UnknownPolicy};
 
 /// The result of `detente run`, as the JSON output shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -63,19 +63,29 @@ pub struct CentralValue {
 /// Why a run could not be made.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunError {
-    UnknownPolicy {
-        name: String,
-        known: Vec<String>,
-    },
+    /// The policy named is not the scenario's.
+    UnknownPolicy(UnknownPolicy),
+    /// The model refused the scenario.
     Model(ModelError),
     /// The thread's [`crate::cancel`] token stopped the run before it ended.
     Stopped(Stop),
 }
 
+impl RunError {
+    /// What to do about it, where there is something to say.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            RunError::UnknownPolicy(e) => Some(e.help()),
+            RunError::Model(e) => e.help.clone(),
+            RunError::Stopped(_) => None,
+        }
+    }
+}
+
 impl std::fmt::Display for RunError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            RunError::UnknownPolicy { name, .. } => write!(f, "unknown policy `{name}`"),
+            RunError::UnknownPolicy(e) => e.fmt(f),
             RunError::Model(e) => e.fmt(f),
             RunError::Stopped(s) => s.fmt(f),
         }
@@ -94,19 +104,9 @@ pub fn run(
     policy: Option<&str>,
     opts: &RunOptions,
 ) -> Result<RunOutput, RunError> {
-    let patched;
-    let base = match policy {
-        Some(p) => {
-            patched = scenario
-                .with_policy(p)
-                .ok_or_else(|| RunError::UnknownPolicy {
-                    name: p.to_string(),
-                    known: scenario.policies.iter().map(|p| p.id.clone()).collect(),
-                })?;
-            &patched
-        }
-        None => scenario,
-    };
+    let base = scenario
+        .apply_policy(policy)
+        .map_err(RunError::UnknownPolicy)?;
     let sc = base.at_start();
     let result = model.run(&sc, opts).map_err(|e| match cancel::check() {
         Err(s) => RunError::Stopped(s),

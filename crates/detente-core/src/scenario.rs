@@ -722,6 +722,24 @@ impl Scenario {
 
     /// The scenario as a policy makes it: its `at = 0` shocks applied, its later shocks added
     /// to the scenario's own. `None` if there is no such policy.
+    /// The scenario with the policy named applied, or as it is when none is named: the one
+    /// place a policy name is checked, with the one diagnostic every front end shows.
+    pub fn apply_policy(
+        &self,
+        name: Option<&str>,
+    ) -> Result<std::borrow::Cow<'_, Scenario>, UnknownPolicy> {
+        match name {
+            None => Ok(std::borrow::Cow::Borrowed(self)),
+            Some(n) => self
+                .with_policy(n)
+                .map(std::borrow::Cow::Owned)
+                .ok_or_else(|| UnknownPolicy {
+                    name: n.to_string(),
+                    known: self.policies.iter().map(|p| p.id.clone()).collect(),
+                }),
+        }
+    }
+
     pub fn with_policy(&self, id: &str) -> Option<Scenario> {
         let policy = self.policy(id)?.clone();
         let mut out = self.clone();
@@ -759,3 +777,36 @@ impl fmt::Display for Rule {
         f.write_str(self.name())
     }
 }
+
+/// A policy name the scenario does not define.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownPolicy {
+    /// The name given.
+    pub name: String,
+    /// The scenario's policies, in file order.
+    pub known: Vec<String>,
+}
+
+impl UnknownPolicy {
+    /// What to do about it.
+    pub fn help(&self) -> String {
+        let names: Vec<&str> = self.known.iter().map(String::as_str).collect();
+        if names.is_empty() {
+            "the scenario defines no policies; add a [[policy]] table".to_string()
+        } else {
+            format!(
+                "{}; the scenario's policies: {}",
+                crate::diag::did_you_mean(&self.name, &names, "policy"),
+                crate::diag::list(&names)
+            )
+        }
+    }
+}
+
+impl std::fmt::Display for UnknownPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown policy `{}`", self.name)
+    }
+}
+
+impl std::error::Error for UnknownPolicy {}

@@ -105,7 +105,7 @@ fn policy_changes_the_scenario_before_the_run() {
     assert!((out.issues[0].outcome.unwrap() - 200.0 / 3.0).abs() < 1e-12);
     assert_eq!(out.policy.as_deref(), Some("b_softens"));
     let err = run(&s, "t", m, Some("b_soften"), &RunOptions::default()).unwrap_err();
-    assert!(matches!(err, RunError::UnknownPolicy { ref known, .. } if known == &["b_softens"]));
+    assert!(matches!(err, RunError::UnknownPolicy(ref e) if e.known == ["b_softens"]));
 }
 
 #[test]

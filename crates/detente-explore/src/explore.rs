@@ -7,15 +7,13 @@
 use std::ops::Range;
 
 use detente_core::Scenario;
-use detente_core::model::war::Ending;
-use detente_core::model::{Model, ModelError, RunOptions, RunResult};
+use detente_core::model::{ColumnKind, Model, ModelError, RunOptions};
 use detente_core::slots::Uncertain;
 use rayon::prelude::*;
 
 use crate::sample::{Design, Sampler, run_seed};
 
-/// Rounds within which a ceasefire counts as "early" in the summary events.
-pub const EARLY_ROUNDS: [u32; 2] = [12, 24];
+pub use detente_core::model::war::EARLY as EARLY_ROUNDS;
 
 /// Everything needed to compute any run of a sweep.
 pub struct Plan<'a> {
@@ -100,14 +98,9 @@ impl<'a> Plan<'a> {
         let opts = RunOptions {
             seed: run_seed(self.sampler.seed, run),
         };
-        let failed = |error| RunFailure { run, error };
-        // Outcomes alone need no rounds, moves or notes: the model's lean path gives them.
-        if self.outputs.len() == sc.issues.len() {
-            return self.model.outcomes(sc, &opts, out).map_err(failed);
-        }
-        let r = self.model.run(sc, &opts).map_err(failed)?;
-        outputs(sc, &r, out);
-        Ok(())
+        self.model
+            .record(sc, &opts, out)
+            .map_err(|error| RunFailure { run, error })
     }
 
     /// One run's row: inputs then outputs.
@@ -144,94 +137,29 @@ impl<'a> Plan<'a> {
     }
 }
 
-/// The output columns a model gives on a scenario: the outcome per issue, and for the war model
-/// the ending, the ceasefire's timing and share, and the risk of renewed war.
+/// The output columns a model records on a scenario (see [`Model::outputs`]).
 pub fn output_columns(sc: &Scenario, model: &dyn Model) -> Vec<String> {
-    typed_outputs(sc, model)
-        .into_iter()
-        .map(|(c, _)| c)
-        .collect()
+    model.outputs(sc).names()
 }
 
-/// Whether each of [`output_columns`] is a yes/no event (1 or 0): the war's `ceasefire`,
-/// `victory.*` and `ongoing`.
+/// Whether each of [`output_columns`] is a yes/no event (1 or 0).
 pub fn output_flags(sc: &Scenario, model: &dyn Model) -> Vec<bool> {
-    typed_outputs(sc, model)
-        .into_iter()
-        .map(|(_, f)| f)
+    model
+        .outputs(sc)
+        .columns
+        .iter()
+        .map(|c| c.kind == ColumnKind::Flag)
         .collect()
 }
 
-/// The output columns, each with whether it is a flag: one list, so the two cannot drift apart.
-fn typed_outputs(sc: &Scenario, model: &dyn Model) -> Vec<(String, bool)> {
-    let mut c: Vec<(String, bool)> = sc
-        .issues
-        .iter()
-        .map(|i| (format!("{}.outcome", i.id), false))
-        .collect();
-    if model.info().name == "war" {
-        if let Some(w) = &sc.war {
-            c.push(("ceasefire".into(), true));
-            c.push((ceasefire_time_column(sc), false));
-            c.push(("ceasefire_share".into(), false));
-            for side in 0..2 {
-                c.push((
-                    format!("victory.{}", sc.actors[w.belligerents[side]].id),
-                    true,
-                ));
-            }
-            c.push(("ongoing".into(), true));
-            for h in [12, 24, 60] {
-                c.push((format!("renewed_{h}"), false));
-            }
-        }
-    }
-    c
-}
+pub use detente_core::model::war::ceasefire_time_column;
 
-/// `ceasefire_month` when the scenario counts in months, else `ceasefire_round`.
-pub fn ceasefire_time_column(sc: &Scenario) -> String {
-    let unit = sc
-        .meta
-        .time_unit
-        .as_deref()
-        .map(|u| u.trim().to_lowercase())
-        .filter(|u| !u.is_empty() && u.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-        .unwrap_or_else(|| "round".into());
-    format!("ceasefire_{unit}")
-}
-
-/// The value that stands for "none" in output `column`, where one is neutral, and why: the
-/// ceasefire time of a run without a ceasefire is the horizon plus one (the event had not come
-/// when the run ended; right-censored, as in survival analysis). Other outputs that can lack a
-/// value (the share of a ceasefire that never came, the renewal risk of a peace that never
-/// began) have none.
-pub fn stand_in(sc: &Scenario, column: &str) -> Option<(f64, &'static str)> {
-    let w = sc.war.as_ref()?;
-    (column == ceasefire_time_column(sc)).then(|| {
-        (
-            f64::from(w.horizon) + 1.0,
-            "no ceasefire within the horizon: the horizon plus one",
-        )
-    })
-}
-
-/// Appends a run's outputs in the order of [`output_columns`]; NaN where there is no value.
-pub fn outputs(sc: &Scenario, r: &RunResult, out: &mut Vec<f64>) {
-    out.extend(r.outcomes.iter().map(|o| o.unwrap_or(f64::NAN)));
-    if let (Some(w), Some(_)) = (&r.war, &sc.war) {
-        let bit = |b: bool| if b { 1.0 } else { 0.0 };
-        match w.ending {
-            Ending::Ceasefire { round, share } => {
-                out.extend([1.0, round as f64, share, 0.0, 0.0, 0.0]);
-            }
-            Ending::Victory { side, .. } => {
-                out.extend([0.0, f64::NAN, f64::NAN, bit(side == 0), bit(side == 1), 0.0]);
-            }
-            Ending::Ongoing => out.extend([0.0, f64::NAN, f64::NAN, 0.0, 0.0, 1.0]),
-        }
-        out.extend(w.renewal.iter().map(|p| p.unwrap_or(f64::NAN)));
-    }
+/// The value that stands for "none" in output `column`, where one is neutral, and why (see
+/// [`detente_core::model::StandIn`]).
+pub fn stand_in(sc: &Scenario, model: &dyn Model, column: &str) -> Option<(f64, String)> {
+    let o = model.outputs(sc);
+    let s = o.column(column)?.none.as_ref()?;
+    Some((s.value, s.why.clone()))
 }
 
 #[cfg(test)]
@@ -372,7 +300,8 @@ mod tests {
                             let opts = RunOptions {
                                 seed: run_seed(3, r),
                             };
-                            outputs(&run_sc, &m.run(&run_sc, &opts).unwrap(), &mut row);
+                            let r = m.run(&run_sc, &opts).unwrap();
+                            row.extend(r.outcomes.iter().map(|o| o.unwrap_or(f64::NAN)));
                             row
                         })
                         .collect();

@@ -3,7 +3,6 @@
 
 use detente_core::Scenario;
 use detente_core::cancel::{self, Cancel};
-use detente_core::diag::{list, suggest};
 use detente_core::model::{self, Model, RunOptions};
 use detente_core::output::{RunError, RunOutput};
 use detente_explore::explore::{Plan, RunFailure, ceasefire_time_column};
@@ -22,14 +21,6 @@ pub const EARLY: u32 = 12;
 pub const TORNADO_SEEDS: u64 = 1000;
 /// The tornado swings each input between these quantiles.
 pub const SWING: [f64; 2] = [0.05, 0.95];
-
-/// "did you mean `x`? " when a name is close, then every valid name.
-fn hint(word: &str, names: &[&str], what: &str) -> String {
-    match suggest(word, names.iter().copied()) {
-        Some(best) => format!("did you mean `{best}`? {what}: {}", list(names)),
-        None => format!("{what}: {}", list(names)),
-    }
-}
 
 /// One model's forecast at the central values.
 pub struct ModelRun {
@@ -65,36 +56,12 @@ impl<'a> Context<'a> {
                 "runs",
             ));
         }
-        let primary = match &opts.model {
-            Some(name) => model::by_name(name).ok_or_else(|| {
-                ReportError::new(
-                    format!("unknown model `{name}`"),
-                    hint(name, &model::names(), "the models"),
-                    "model",
-                )
-            })?,
-            None => model::by_name(if sc.war.is_some() {
-                "war"
-            } else {
-                "compromise"
-            })
-            .expect("the default models exist"),
-        };
+        let primary = model::choose(sc, opts.model.as_deref())
+            .map_err(|e| ReportError::new(e.to_string(), e.help(), "model"))?;
         let mut policies: Vec<String> = Vec::new();
         for p in &opts.policies {
-            if sc.policy(p).is_none() {
-                let names: Vec<&str> = sc.policies.iter().map(|p| p.id.as_str()).collect();
-                let help = if names.is_empty() {
-                    "the scenario defines no policies; add a [[policy]] table".to_string()
-                } else {
-                    hint(p, &names, "the scenario's policies")
-                };
-                return Err(ReportError::new(
-                    format!("unknown policy `{p}`"),
-                    help,
-                    "policy",
-                ));
-            }
+            sc.apply_policy(Some(p))
+                .map_err(|e| ReportError::new(e.to_string(), e.help(), "policy"))?;
             if !policies.contains(p) {
                 policies.push(p.clone());
             }
@@ -137,11 +104,7 @@ impl<'a> Context<'a> {
                 field: opts.model.as_ref().map(|_| "model".to_string()),
                 span: None,
             },
-            RunError::UnknownPolicy { name, .. } => ReportError::new(
-                format!("unknown policy `{name}`"),
-                "name one of the scenario's policies",
-                "policy",
-            ),
+            RunError::UnknownPolicy(e) => ReportError::new(e.to_string(), e.help(), "policy"),
             RunError::Stopped(s) => ReportError {
                 message: s.to_string(),
                 help: None,

@@ -573,31 +573,12 @@ fn compute(
         }
         .into());
     };
-    if let Some(p) = policy.as_ref().filter(|p| scenario.policy(p).is_none()) {
-        let names: Vec<&str> = scenario.policies.iter().map(|p| p.id.as_str()).collect();
-        return Err(ApiError::unprocessable(format!("unknown policy `{p}`"))
-            .help(if names.is_empty() {
-                "this scenario defines no policies".to_string()
-            } else {
-                format!(
-                    "{}; policies: {}",
-                    did_you_mean(p, &names, "policy"),
-                    list(&names)
-                )
-            })
-            .into());
-    }
-    let model_name = model.unwrap_or_else(|| {
-        if scenario.war.is_some() {
-            "war"
-        } else {
-            "compromise"
-        }
-        .to_string()
-    });
-    let Some(m) = model::by_name(&model_name) else {
-        return Err(ApiError::unprocessable(format!("unknown model `{model_name}`")).into());
-    };
+    scenario
+        .apply_policy(policy.as_deref())
+        .map_err(|e| ApiError::unprocessable(e.to_string()).help(e.help()))?;
+    let m = model::choose(&scenario, model.as_deref())
+        .map_err(|e| ApiError::unprocessable(e.to_string()).help(e.help()))?;
+    let model_name = m.info().name.to_string();
     let output = output::run(
         &scenario,
         "scenario",
@@ -606,9 +587,7 @@ fn compute(
         &RunOptions { seed },
     )
     .map_err(|e| match e {
-        RunError::UnknownPolicy { name, .. } => {
-            ApiError::unprocessable(format!("unknown policy `{name}`")).into()
-        }
+        RunError::UnknownPolicy(e) => ApiError::unprocessable(e.to_string()).help(e.help()).into(),
         RunError::Model(m) => {
             let mut err = ApiError::unprocessable(format!("{model_name}: {}", m.message));
             err.help = m.help;

@@ -10,6 +10,7 @@ mod exchange;
 mod median;
 mod nash;
 pub mod num;
+pub mod outputs;
 pub mod smp;
 pub mod war;
 
@@ -22,6 +23,7 @@ pub use eum::Eum;
 pub use exchange::Exchange;
 pub use median::{Median, weighted_median};
 pub use nash::{Nash, nash_bargaining};
+pub use outputs::{Column, ColumnKind, Event, Objective, Outputs, StandIn};
 pub use smp::Smp;
 pub use war::WarModel;
 
@@ -123,6 +125,29 @@ pub trait Model: Send + Sync {
         out.extend(r.outcomes.iter().map(|o| o.unwrap_or(f64::NAN)));
         Ok(())
     }
+
+    /// What a run records and what a user asks of it by default. The outcome per issue comes
+    /// first for every model; a model that records more declares it here.
+    fn outputs(&self, scenario: &Scenario) -> Outputs {
+        Outputs::outcomes(scenario)
+    }
+
+    /// Appends one run's values of [`outputs`](Self::outputs)' columns, in order, NaN where the
+    /// run has none. By default the outcomes alone.
+    fn record(
+        &self,
+        scenario: &Scenario,
+        opts: &RunOptions,
+        out: &mut Vec<f64>,
+    ) -> Result<(), ModelError> {
+        self.outcomes(scenario, opts, out)
+    }
+
+    /// Whether a scenario that names no model should run this one: a scenario written for this
+    /// model (with its own section) says so. [`choose`] asks every model in [`all`]'s order.
+    fn is_default_for(&self, _scenario: &Scenario) -> bool {
+        false
+    }
 }
 
 /// A static model that solves each issue from the stakes of the actors with a position on it.
@@ -195,6 +220,54 @@ pub fn all() -> &'static [&'static dyn Model] {
 pub fn by_name(name: &str) -> Option<&'static dyn Model> {
     all().iter().copied().find(|m| m.info().name == name)
 }
+
+/// The model a run of `scenario` uses: the one named, else the first whose
+/// [`Model::is_default_for`] claims the scenario, else `compromise`. The one place that rule
+/// lives; a wrong name gets the one diagnostic every front end shows.
+pub fn choose(scenario: &Scenario, name: Option<&str>) -> Result<&'static dyn Model, UnknownModel> {
+    match name {
+        Some(n) => by_name(n).ok_or_else(|| UnknownModel {
+            name: n.to_string(),
+        }),
+        None => Ok(all()
+            .iter()
+            .copied()
+            .find(|m| m.is_default_for(scenario))
+            .unwrap_or(&Compromise)),
+    }
+}
+
+/// A model name that no model has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownModel {
+    /// The name given.
+    pub name: String,
+}
+
+impl UnknownModel {
+    /// What to do about it.
+    pub fn help(&self) -> String {
+        let names = names();
+        match crate::diag::suggest(&self.name, names.iter().copied()) {
+            Some(s) => format!(
+                "did you mean `{s}`? The models are {}",
+                crate::diag::list(&names)
+            ),
+            None => format!(
+                "the models are {} (`detente models` describes them)",
+                crate::diag::list(&names)
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for UnknownModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown model `{}`", self.name)
+    }
+}
+
+impl std::error::Error for UnknownModel {}
 
 /// Names of all models, for messages.
 pub fn names() -> Vec<&'static str> {

@@ -14,8 +14,8 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::{
-    Model, ModelError, ModelInfo, RunOptions, RunResult, nash_bargaining, weighted_mean,
-    weighted_median,
+    Column, Event, Model, ModelError, ModelInfo, Objective, Outputs, RunOptions, RunResult,
+    StandIn, nash_bargaining, weighted_mean, weighted_median,
 };
 use crate::bloc::bloc_stance;
 use crate::scenario::{ForumModel, Member, Rule, Scale, Scenario, Target, War};
@@ -48,6 +48,124 @@ impl Model for WarModel {
         }
         Ok(simulate(scenario, opts.seed))
     }
+
+    fn is_default_for(&self, scenario: &Scenario) -> bool {
+        scenario.war.is_some()
+    }
+
+    fn outputs(&self, sc: &Scenario) -> Outputs {
+        let mut o = Outputs::outcomes(sc);
+        let Some(w) = &sc.war else { return o };
+        let time = ceasefire_time_column(sc);
+        let unit = unit(sc);
+        let short = time.trim_start_matches("ceasefire_").to_string();
+        let side = |k: usize| &sc.actors[w.belligerents[k]];
+        o.columns.push(Column::flag(
+            "ceasefire",
+            format!("a ceasefire within the horizon of {} {unit}s", w.horizon),
+        ));
+        o.columns.push(Column {
+            none: Some(StandIn {
+                value: f64::from(w.horizon) + 1.0,
+                why: "no ceasefire within the horizon: the horizon plus one".into(),
+            }),
+            ..Column::number(&time, format!("the {unit} of the ceasefire"))
+        });
+        o.columns.push(Column::number(
+            "ceasefire_share",
+            format!(
+                "{}'s share of the stakes under the ceasefire, 0..1",
+                side(0).display_name()
+            ),
+        ));
+        for k in 0..2 {
+            o.columns.push(Column::flag(
+                format!("victory.{}", side(k).id),
+                format!("{} wins militarily", side(k).display_name()),
+            ));
+        }
+        o.columns
+            .push(Column::flag("ongoing", "still fighting at the horizon"));
+        for h in RENEWAL_HORIZONS {
+            o.columns.push(Column::number(
+                format!("renewed_{h}"),
+                format!("probability of renewed war within {h} {unit}s of the ceasefire"),
+            ));
+        }
+        o.events.push(Event {
+            words: "a ceasefire".into(),
+            condition: "`ceasefire` == 1".into(),
+        });
+        for h in EARLY {
+            o.events.push(Event {
+                words: format!("a ceasefire by {short} {h}"),
+                condition: format!("`{time}` <= {h}"),
+            });
+        }
+        for k in 0..2 {
+            o.events.push(Event {
+                words: format!("{} wins militarily", side(k).id),
+                condition: format!("`victory.{}` == 1", side(k).id),
+            });
+        }
+        o.events.push(Event {
+            words: "still fighting at the horizon".into(),
+            condition: "`ongoing` == 1".into(),
+        });
+        o.question = Some(format!("{time} <= {}", EARLY[0]));
+        o.objective = Some(Objective {
+            column: time,
+            maximize: false,
+        });
+        o
+    }
+
+    fn record(
+        &self,
+        scenario: &Scenario,
+        opts: &RunOptions,
+        out: &mut Vec<f64>,
+    ) -> Result<(), ModelError> {
+        let r = self.run(scenario, opts)?;
+        out.extend(r.outcomes.iter().map(|o| o.unwrap_or(f64::NAN)));
+        let Some(w) = r.war else { return Ok(()) };
+        let bit = |b: bool| if b { 1.0 } else { 0.0 };
+        match w.ending {
+            Ending::Ceasefire { round, share } => {
+                out.extend([1.0, round as f64, share, 0.0, 0.0, 0.0]);
+            }
+            Ending::Victory { side, .. } => {
+                out.extend([0.0, f64::NAN, f64::NAN, bit(side == 0), bit(side == 1), 0.0]);
+            }
+            Ending::Ongoing => out.extend([0.0, f64::NAN, f64::NAN, 0.0, 0.0, 1.0]),
+        }
+        out.extend(w.renewal.iter().map(|p| p.unwrap_or(f64::NAN)));
+        Ok(())
+    }
+}
+
+/// Rounds within which a ceasefire counts as early in the summaries: the first is the default
+/// question of scenario discovery.
+pub const EARLY: [u32; 2] = [12, 24];
+
+/// Rounds after a ceasefire at which the risk of renewed war is reported.
+pub const RENEWAL_HORIZONS: [u32; 3] = [12, 24, 60];
+
+/// The scenario's unit of time, "round" when it names none.
+fn unit(sc: &Scenario) -> String {
+    sc.meta.time_unit.clone().unwrap_or_else(|| "round".into())
+}
+
+/// `ceasefire_month` when the scenario counts in months, else `ceasefire_round`.
+pub fn ceasefire_time_column(sc: &Scenario) -> String {
+    let unit = sc
+        .meta
+        .time_unit
+        .as_deref()
+        .map(|u| u.trim().to_lowercase())
+        .filter(|u| !u.is_empty() && u.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or_else(|| "round".into());
+    format!("ceasefire_{unit}")
 }
 
 // ---------------------------------------------------------------------------------------------
