@@ -48,14 +48,13 @@ pub fn run_table(
         out.push_str(&format!("Policy    {p}\n"));
     }
     out.push('\n');
-    if let Some(w) = &r.war {
-        for line in &w.summary {
+    if let Some(d) = &r.detail {
+        for line in &d.summary {
             out.push_str(&format!("{line}\n"));
         }
-        out.push_str(&format!(
-            "\n{} per issue (the settlement if there is a ceasefire, the line of contact and status quo if not)\n",
-            if w.ending == "ceasefire" { "Terms" } else { "Outcome" }
-        ));
+        if let Some(c) = &d.caption {
+            out.push_str(&format!("\n{c}\n"));
+        }
     }
     let mut t = table();
     t.set_header(["issue", "outcome", "scale", "status quo", "observed"]);
@@ -124,7 +123,7 @@ pub fn run_table(
         out.push_str(&t.to_string());
         out.push('\n');
     }
-    let said: &[String] = r.war.as_ref().map_or(&[], |w| &w.summary);
+    let said: &[String] = r.detail.as_ref().map_or(&[], |d| &d.summary);
     let notes: Vec<&String> = r.notes.iter().filter(|n| !said.contains(n)).collect();
     if !notes.is_empty() {
         out.push_str("\nNotes\n");
@@ -135,60 +134,50 @@ pub fn run_table(
     out
 }
 
+/// A model's table, drawn in the house style: numbers right-aligned, words left.
+fn data_table(d: &detente_core::model::Table) -> Table {
+    use detente_core::model::Cell as C;
+    let mut t = table();
+    t.set_header(d.header.clone());
+    for row in &d.rows {
+        t.add_row(row.iter().map(|c| match c {
+            C::Text(s) => Cell::new(s),
+            C::Number {
+                value,
+                decimals,
+                signed,
+            } => {
+                let d = usize::from(*decimals);
+                right(if *signed {
+                    format!("{value:+.d$}")
+                } else {
+                    format!("{value:.d$}")
+                })
+            }
+            C::Range {
+                low,
+                high,
+                decimals,
+            } => {
+                let d = usize::from(*decimals);
+                right(if low > high {
+                    "empty".to_string()
+                } else {
+                    format!("{low:.d$}..{high:.d$}")
+                })
+            }
+        }));
+    }
+    t
+}
+
 /// The round-by-round detail of a dynamic model, for `--trace`.
 pub fn trace(r: &RunOutput) -> String {
     use detente_core::output::RoundOutput;
     let mut out = String::new();
-    let wars: Vec<_> = r
-        .rounds
-        .iter()
-        .filter_map(|x| match x {
-            RoundOutput::War(w) => Some(w),
-            RoundOutput::Stakeholder(_) => None,
-        })
-        .collect();
-    if let (false, Some(w)) = (wars.is_empty(), &r.war) {
-        let [a, b] = &w.belligerents;
-        out.push_str(&format!(
-            "\nRound by round (beliefs and values are each side's own; range and proposal are {a}'s share)\n"
-        ));
-        let mut t = table();
-        t.set_header(vec![
-            "round".to_string(),
-            "front".into(),
-            format!("truth {a}"),
-            format!("belief {a}"),
-            format!("belief {b}"),
-            "gap".into(),
-            format!("value {a}"),
-            format!("value {b}"),
-            "range".into(),
-            "proposal".into(),
-            "answers".into(),
-            "battle".into(),
-        ]);
-        for x in &wars {
-            let yes = |id: &str| if x.accepted[id] { "yes" } else { "no" };
-            t.add_row(vec![
-                right(x.round.to_string()),
-                right(x.front.to_string()),
-                right(format!("{:.3}", x.truth[a])),
-                right(format!("{:.3}", x.belief[a])),
-                right(format!("{:.3}", x.belief[b])),
-                right(format!("{:+.3}", x.gap)),
-                right(format!("{:.3}", x.value[a])),
-                right(format!("{:.3}", x.value[b])),
-                right(if x.range_width >= 0.0 {
-                    format!("{:.3}..{:.3}", x.range[0], x.range[1])
-                } else {
-                    "empty".into()
-                }),
-                right(format!("{:.3}", x.proposal)),
-                Cell::new(format!("{} / {}", yes(a), yes(b))),
-                Cell::new(x.battle.clone().unwrap_or_else(|| "-".into())),
-            ]);
-        }
-        out.push_str(&t.to_string());
+    if let Some(t) = r.detail.as_ref().and_then(|d| d.trace.as_ref()) {
+        out.push_str(&format!("\n{}\n", t.title));
+        out.push_str(&data_table(t).to_string());
         out.push('\n');
     }
     for x in &r.rounds {

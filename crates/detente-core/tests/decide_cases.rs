@@ -191,7 +191,7 @@ pub mod invariants {
                 }
             }
         }
-        if r.outcomes.len() != m || r.war.is_some() {
+        if r.outcomes.len() != m || r.extra.is_some() {
             return Err("one outcome per issue and no war expected".into());
         }
         let mut shifts = Vec::new();

@@ -9,9 +9,7 @@ use detente_core::{Param, Scenario, parse_toml};
 use rand::{Rng, SeedableRng};
 
 fn war_of(sc: &Scenario, seed: u64) -> WarResult {
-    simulate(&sc.at_start(), seed)
-        .war
-        .expect("the war model leaves a trace")
+    simulate(&sc.at_start(), seed).1
 }
 
 /// A one-battle war (front 1 of 2, one battle decides it) with battle odds p for A, costs

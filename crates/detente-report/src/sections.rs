@@ -1,6 +1,7 @@
 //! The report's sections, each a fragment of HTML with its charts.
 
-use detente_core::output::{RoundOutput, RunOutput, WarRoundOutput};
+use detente_core::model::war::output::{WarOutput, WarRoundOutput};
+use detente_core::output::{RoundOutput, RunOutput};
 use detente_core::{Issue, Param};
 use detente_explore::explore::ceasefire_time_column;
 use detente_explore::summary::{Column, QUANTILES};
@@ -124,7 +125,7 @@ pub fn overview(ctx: &Context) -> Section {
         &rows,
         &[1, 2, 3],
     ));
-    if let Some(w) = &primary.war {
+    if let Some(w) = war_of(primary) {
         for s in &w.summary {
             h.push_str(&format!("<p class=\"box\">{}</p>\n", escape(s)));
         }
@@ -426,7 +427,7 @@ pub fn trajectories(ctx: &Context) -> Option<Section> {
             .iter()
             .filter_map(|x| match x {
                 RoundOutput::Stakeholder(s) => Some(s),
-                RoundOutput::War(_) => None,
+                RoundOutput::Model(_) => None,
             })
             .collect();
         if rounds.len() < 2 {
@@ -520,14 +521,13 @@ pub fn trajectories(ctx: &Context) -> Option<Section> {
 
 // ---------------------------------------------------------------------------------------------
 
+/// The war model's findings in a run's output, if the run is the war model's.
+fn war_of(out: &RunOutput) -> Option<&WarOutput> {
+    out.detail.as_ref()?.data.downcast_ref::<WarOutput>()
+}
+
 fn war_rounds(out: &RunOutput) -> Vec<&WarRoundOutput> {
-    out.rounds
-        .iter()
-        .filter_map(|r| match r {
-            RoundOutput::War(w) => Some(w.as_ref()),
-            RoundOutput::Stakeholder(_) => None,
-        })
-        .collect()
+    war_of(out).map_or_else(Vec::new, |w| w.timeline.iter().collect())
 }
 
 /// The war's timeline: the front, each side's value of fighting on, the bargaining range, the
@@ -535,7 +535,7 @@ fn war_rounds(out: &RunOutput) -> Vec<&WarRoundOutput> {
 pub fn timeline(ctx: &Context, out: &RunOutput) -> Option<String> {
     let sc = ctx.sc;
     let war = sc.war.as_ref()?;
-    let w = out.war.as_ref()?;
+    let w = war_of(out)?;
     let rounds = war_rounds(out);
     if rounds.is_empty() {
         return None;
@@ -682,7 +682,7 @@ pub fn war(ctx: &Context) -> Option<Section> {
     let war = sc.war.as_ref()?;
     let run = ctx.runs.iter().find(|r| r.model.info().name == "war")?;
     let out = &run.out;
-    let w = out.war.as_ref()?;
+    let w = war_of(out)?;
     let unit = ctx.time_unit();
     let name = |k: usize| sc.actors[war.belligerents[k]].display_name().to_string();
     let mut h = String::new();
@@ -950,7 +950,7 @@ pub fn policies(ctx: &Context, ex: Option<&Exploration>) -> Option<Section> {
         let mut rows = Vec::new();
         let mut values = Vec::new();
         for (label, out) in labels.iter().zip(&outs) {
-            let e = out.war.as_ref().and_then(|w| w.ensemble.as_ref());
+            let e = war_of(out).and_then(|w| w.ensemble.as_ref());
             let mut r = vec![
                 escape(label),
                 e.map_or_else(|| "–".into(), |e| pct(e.ceasefire)),

@@ -170,7 +170,10 @@ fn expected_ending(policy: Option<&str>) -> String {
     let out =
         detente_core::output::run(&sc, "s", &model::WarModel, policy, &RunOptions { seed: 0 })
             .expect("runs");
-    out.war.expect("a war").ending
+    serde_json::to_value(&out).expect("serialises")["war"]["ending"]
+        .as_str()
+        .expect("a war ending")
+        .to_string()
 }
 
 async fn person(c: &Client, url: &str, shot: &Path) -> Result<(), CmdError> {

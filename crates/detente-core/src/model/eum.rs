@@ -1150,7 +1150,7 @@ fn run(sc: &Scenario) -> RunResult {
         outcomes,
         rounds,
         notes,
-        war: None,
+        extra: None,
     }
 }
 

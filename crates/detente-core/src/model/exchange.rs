@@ -520,7 +520,7 @@ fn run(sc: &Scenario) -> RunResult {
         outcomes,
         rounds,
         notes,
-        war: None,
+        extra: None,
     }
 }
 

@@ -5,6 +5,7 @@
 //! actors' [`Stake`]s; the [`PerIssue`] trait and its blanket impl save them the plumbing.
 
 mod compromise;
+pub mod detail;
 mod eum;
 mod exchange;
 mod median;
@@ -19,6 +20,7 @@ use serde::Serialize;
 use crate::scenario::{Scenario, Stake};
 
 pub use compromise::{Compromise, weighted_mean};
+pub use detail::{Cell, Detail, Json, Table};
 pub use eum::Eum;
 pub use exchange::Exchange;
 pub use median::{Median, weighted_median};
@@ -46,7 +48,7 @@ pub struct RunOptions {
 }
 
 /// A model's answer.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct RunResult {
     /// The outcome on each issue, in the scenario's issue order, on the issue's own scale;
     /// `None` where the model settles nothing (a war still going on, an issue with no status quo).
@@ -55,8 +57,8 @@ pub struct RunResult {
     pub rounds: Vec<Round>,
     /// Remarks a reader should see.
     pub notes: Vec<String>,
-    /// The war model's trace and findings.
-    pub war: Option<war::WarResult>,
+    /// The model's own record of the run, which only its module reads (see [`Model::detail`]).
+    pub extra: Option<std::sync::Arc<dyn std::any::Any + Send + Sync>>,
 }
 
 /// One round of a dynamic stakeholder model.
@@ -143,6 +145,18 @@ pub trait Model: Send + Sync {
         self.outcomes(scenario, opts, out)
     }
 
+    /// The model's account of a run made by [`run`](Self::run), for a person and a program;
+    /// `None` for a model whose outcomes say everything. May run the model more (the war
+    /// model adds an ensemble over seeds); stops when the thread's [`crate::cancel`] token does.
+    fn detail(
+        &self,
+        _scenario: &Scenario,
+        _result: &RunResult,
+        _opts: &RunOptions,
+    ) -> Result<Option<Detail>, crate::cancel::Stop> {
+        Ok(None)
+    }
+
     /// Whether a scenario that names no model should run this one: a scenario written for this
     /// model (with its own section) says so. [`choose`] asks every model in [`all`]'s order.
     fn is_default_for(&self, _scenario: &Scenario) -> bool {
@@ -171,7 +185,7 @@ impl<T: PerIssue> Model for T {
             outcomes,
             rounds: Vec::new(),
             notes: Vec::new(),
-            war: None,
+            extra: None,
         })
     }
 

@@ -450,7 +450,7 @@ fn run(sc: &Scenario, seed: u64) -> RunResult {
         outcomes,
         rounds,
         notes,
-        war: None,
+        extra: None,
     }
 }
 

@@ -13,8 +13,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
+pub mod output;
+
 use super::{
-    Column, Event, Model, ModelError, ModelInfo, Objective, Outputs, RunOptions, RunResult,
+    Column, Detail, Event, Model, ModelError, ModelInfo, Objective, Outputs, RunOptions, RunResult,
     StandIn, nash_bargaining, weighted_mean, weighted_median,
 };
 use crate::bloc::bloc_stance;
@@ -36,17 +38,30 @@ impl Model for WarModel {
     }
 
     fn run(&self, scenario: &Scenario, opts: &RunOptions) -> Result<RunResult, ModelError> {
-        if scenario.war.is_none() {
-            return Err(ModelError {
-                message: "the war model needs a [war] section, and this scenario has none".into(),
-                help: Some(
-                    "add [war] with `belligerents`, `stakes` and `forum`, and a [[war.side]] per belligerent \
-                     (see docs/models/war.md), or run a stakeholder model such as `--model compromise`"
-                        .into(),
-                ),
-            });
-        }
-        Ok(simulate(scenario, opts.seed))
+        needs_war(scenario)?;
+        let (outcomes, war) = simulate(scenario, opts.seed);
+        Ok(RunResult {
+            outcomes,
+            rounds: Vec::new(),
+            notes: Vec::new(),
+            extra: Some(std::sync::Arc::new(war)),
+        })
+    }
+
+    fn detail(
+        &self,
+        scenario: &Scenario,
+        result: &RunResult,
+        opts: &RunOptions,
+    ) -> Result<Option<Detail>, crate::cancel::Stop> {
+        let Some(w) = result
+            .extra
+            .as_ref()
+            .and_then(|e| e.downcast_ref::<WarResult>())
+        else {
+            return Ok(None);
+        };
+        output::detail(scenario, w, opts.seed).map(Some)
     }
 
     fn is_default_for(&self, scenario: &Scenario) -> bool {
@@ -126,9 +141,9 @@ impl Model for WarModel {
         opts: &RunOptions,
         out: &mut Vec<f64>,
     ) -> Result<(), ModelError> {
-        let r = self.run(scenario, opts)?;
-        out.extend(r.outcomes.iter().map(|o| o.unwrap_or(f64::NAN)));
-        let Some(w) = r.war else { return Ok(()) };
+        needs_war(scenario)?;
+        let (outcomes, w) = simulate(scenario, opts.seed);
+        out.extend(outcomes.iter().map(|o| o.unwrap_or(f64::NAN)));
         let bit = |b: bool| if b { 1.0 } else { 0.0 };
         match w.ending {
             Ending::Ceasefire { round, share } => {
@@ -142,6 +157,21 @@ impl Model for WarModel {
         out.extend(w.renewal.iter().map(|p| p.unwrap_or(f64::NAN)));
         Ok(())
     }
+}
+
+/// The model's refusal of a scenario without a `[war]` section.
+fn needs_war(scenario: &Scenario) -> Result<(), ModelError> {
+    if scenario.war.is_none() {
+        return Err(ModelError {
+                message: "the war model needs a [war] section, and this scenario has none".into(),
+                help: Some(
+                    "add [war] with `belligerents`, `stakes` and `forum`, and a [[war.side]] per belligerent \
+                     (see docs/models/war.md), or run a stakeholder model such as `--model compromise`"
+                        .into(),
+                ),
+            });
+    }
+    Ok(())
 }
 
 /// Rounds within which a ceasefire counts as early in the summaries: the first is the default
@@ -895,7 +925,8 @@ impl<'a> Sim<'a> {
 }
 
 /// Runs the war model on a scenario whose round-0 shocks are already applied.
-pub fn simulate(scenario: &Scenario, seed: u64) -> RunResult {
+/// One run of the war: the outcome per issue and the war's own record.
+pub fn simulate(scenario: &Scenario, seed: u64) -> (Vec<Option<f64>>, WarResult) {
     let mut sim = Sim::new(scenario, seed);
     let (n, horizon) = (war(scenario).front_steps, war(scenario).horizon);
     let mut out = WarResult {
@@ -1023,12 +1054,7 @@ pub fn simulate(scenario: &Scenario, seed: u64) -> RunResult {
             })
             .collect(),
     };
-    RunResult {
-        outcomes,
-        rounds: Vec::new(),
-        notes: Vec::new(),
-        war: Some(out),
-    }
+    (outcomes, out)
 }
 
 /// How a war tends to end across many seeded runs of the same scenario.
@@ -1062,9 +1088,7 @@ pub fn ensemble(
     let mut renewals = 0u64;
     for seed in first_seed..first_seed + runs {
         crate::cancel::check()?;
-        let Some(w) = simulate(scenario, seed).war else {
-            continue;
-        };
+        let (_, w) = simulate(scenario, seed);
         match w.ending {
             Ending::Ceasefire { round, share: x } => {
                 cf += 1;
