@@ -154,6 +154,9 @@ fn data_table(d: &detente_core::model::Table) -> Table {
                     format!("{value:.d$}")
                 })
             }
+            C::Percent(x) => right(format!("{:.0}%", 100.0 * x)),
+            C::Value(x) => right(format!("{x}")),
+            C::Missing => right("-".to_string()),
             C::Range {
                 low,
                 high,

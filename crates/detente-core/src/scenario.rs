@@ -294,6 +294,16 @@ pub struct Issue {
     pub observed: Option<f64>,
 }
 
+impl Issue {
+    /// "Name (id)", or the id when the issue has no name.
+    pub fn title(&self) -> String {
+        match &self.name {
+            Some(n) => format!("{} ({})", n, self.id),
+            None => self.id.clone(),
+        }
+    }
+}
+
 /// An actor's stance on one issue.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Stance {

@@ -10,6 +10,7 @@ mod analysis;
 mod charts;
 mod html;
 mod sections;
+mod view;
 
 use detente_core::Scenario;
 
@@ -112,7 +113,12 @@ pub fn build(scenario: &Scenario, opts: &ReportOptions) -> Result<Report, Report
         sections::forecasts(&ctx),
     ];
     sections.extend(sections::trajectories(&ctx));
-    sections.extend(sections::war(&ctx));
+    // What each model says of its own run, in the order the models ran.
+    for run in &ctx.runs {
+        if let Some(d) = &run.out.detail {
+            sections.extend(d.sections.iter().map(view::section));
+        }
+    }
     let ex = if scenario.uncertain_slots().is_empty() {
         None
     } else {

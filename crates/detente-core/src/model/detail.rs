@@ -19,6 +19,12 @@ pub enum Cell {
         /// Whether a positive value gets a `+`.
         signed: bool,
     },
+    /// A share, written as a percentage.
+    Percent(f64),
+    /// A number written with four significant digits.
+    Value(f64),
+    /// No value.
+    Missing,
     /// A range `low..high`, or the word `empty` when low exceeds high.
     Range {
         /// Low end.
@@ -90,6 +96,8 @@ pub struct Detail {
     pub caption: Option<String>,
     /// The round-by-round table of `--trace`.
     pub trace: Option<Table>,
+    /// Sections of the report about this run.
+    pub sections: Vec<super::view::Section>,
     /// The model's typed findings, which only its own module reads.
     pub data: Arc<dyn Any + Send + Sync>,
 }

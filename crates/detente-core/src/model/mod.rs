@@ -13,6 +13,7 @@ mod nash;
 pub mod num;
 pub mod outputs;
 pub mod smp;
+pub mod view;
 pub mod war;
 
 use serde::Serialize;

@@ -14,6 +14,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
 pub mod output;
+pub mod view;
 
 use super::{
     Column, Detail, Event, Model, ModelError, ModelInfo, Objective, Outputs, RunOptions, RunResult,

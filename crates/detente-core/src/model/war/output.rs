@@ -334,6 +334,7 @@ pub fn detail(sc: &Scenario, w: &WarResult, seed: u64) -> Result<Detail, crate::
         }
     );
     let trace = trace(&out);
+    let sections = super::view::section(sc, &out, seed).into_iter().collect();
     let out = Arc::new(out);
     Ok(Detail {
         key: "war",
@@ -342,6 +343,7 @@ pub fn detail(sc: &Scenario, w: &WarResult, seed: u64) -> Result<Detail, crate::
         summary,
         caption: Some(caption),
         trace,
+        sections,
         data: out,
     })
 }

@@ -1,0 +1,291 @@
+//! The report's section on one run of the war, as data (`model::view`): the timeline, the
+//! misperception, the risk of renewed war and the ensemble over seeds.
+
+use super::output::{WarOutput, WarRoundOutput};
+use crate::model::Cell;
+use crate::model::view::{Band, BarChart, Block, Chart, Line, LineChart, Marker, Section, Tone};
+use crate::scenario::Scenario;
+
+/// The section `war` for the run `w` of `sc` made with `seed`.
+pub fn section(sc: &Scenario, w: &WarOutput, seed: u64) -> Option<Section> {
+    let war = sc.war.as_ref()?;
+    let unit = sc.meta.time_unit.clone().unwrap_or_else(|| "round".into());
+    let name = |k: usize| sc.actors[war.belligerents[k]].display_name().to_string();
+    let mut b = vec![Block::Paragraph(format!(
+        "{} (A) and {} (B) fight over {}; one round is one {unit}, up to {} {unit}s. Seed {seed}.",
+        name(0),
+        name(1),
+        sc.issues[war.stakes].title(),
+        war.horizon,
+    ))];
+    b.extend(w.summary.iter().cloned().map(Block::Finding));
+    b.push(Block::Heading("Timeline".into()));
+    if let Some(chart) = timeline(sc, w, &unit) {
+        b.push(Block::Figure {
+            chart,
+            caption: format!(
+                "The war {unit} by {unit} (seed {seed}): the front as the share of the line {} holds; each side's value of fighting on (its chance of winning less the costs to come, in shares of the stakes); the bargaining range [W_A, 1 - W_B] in A's share where it is not empty; the forum's proposals; and how it ended.",
+                name(0)
+            ),
+        });
+    }
+    let rounds = &w.timeline;
+    if !rounds.is_empty() {
+        let belief = |k: usize, truth: bool| -> Vec<(f64, f64)> {
+            rounds
+                .iter()
+                .filter_map(|r| {
+                    let m = if truth { &r.truth } else { &r.belief };
+                    m.get(&w.belligerents[k]).map(|&v| (r.round as f64, v))
+                })
+                .collect()
+        };
+        let last = rounds.last().map_or(1.0, |r| r.round as f64);
+        let line = |k: usize, truth: bool| Line {
+            label: format!("{}: {}", name(k), if truth { "truth" } else { "belief" }),
+            points: belief(k, truth),
+            tone: Tone::Side(k),
+            width: 2,
+            dashed: truth,
+            dots: false,
+        };
+        b.push(Block::Figure {
+            chart: Chart::Line(LineChart {
+                x_label: unit.clone(),
+                y_label: "chance of winning a battle".into(),
+                x: (
+                    rounds[0].round as f64,
+                    last.max(rounds[0].round as f64 + 1.0),
+                ),
+                y: (0.0, 1.0),
+                lines: (0..2).flat_map(|k| [line(k, false), line(k, true)]).collect(),
+                bands: Vec::new(),
+                markers: Vec::new(),
+                notes: Vec::new(),
+                height: 260,
+                integer_x: true,
+            }),
+            caption: "Misperception: each side's belief that it wins a battle against the truth; beliefs that sum above one are joint optimism.".into(),
+        });
+    }
+    b.push(Block::Heading("Renewed war".into()));
+    let renewed: Vec<(String, f64)> = ["within_12", "within_24", "within_60"]
+        .iter()
+        .filter_map(|k| {
+            w.renewed_war
+                .get(*k)
+                .copied()
+                .flatten()
+                .map(|v| (format!("within {} {unit}s", &k[7..]), v))
+        })
+        .collect();
+    if renewed.is_empty() {
+        b.push(Block::Paragraph(format!(
+            "This run (seed {seed}) ends without a ceasefire, so there is no peace to break."
+        )));
+    } else {
+        b.push(Block::Figure {
+            chart: Chart::Bar(BarChart {
+                rows: renewed.iter().map(|r| r.0.clone()).collect(),
+                values: renewed.iter().map(|r| r.1).collect(),
+                x_label: "probability of renewed war after the ceasefire".into(),
+                tones: vec![Tone::Bad; renewed.len()],
+                shares: true,
+                x_max: 1.0,
+            }),
+            caption: "The probability that war resumes within 12, 24 and 60 time units of this run's ceasefire, from the terms, rearmament and the shift of power.".into(),
+        });
+    }
+    if let Some(e) = &w.ensemble {
+        b.push(Block::Heading(format!(
+            "Across {} seeds ({}..{})",
+            e.runs,
+            e.first_seed,
+            e.first_seed + e.runs.saturating_sub(1)
+        )));
+        b.push(Block::Figure {
+            chart: Chart::Bar(BarChart {
+                rows: vec![
+                    format!("ceasefire within {} {unit}s", war.horizon),
+                    format!("victory of {}", name(0)),
+                    format!("victory of {}", name(1)),
+                    "still fighting".to_string(),
+                ],
+                values: vec![e.ceasefire, e.victory[0], e.victory[1], e.ongoing],
+                x_label: "share of seeded runs".into(),
+                tones: vec![Tone::Good, Tone::Side(0), Tone::Side(1), Tone::Grey],
+                shares: true,
+                x_max: 1.0,
+            }),
+            caption: "How the war ends over many seeds of its dice (battles, signals), with the central values of the uncertain numbers.".into(),
+        });
+        b.push(Block::Table {
+            head: vec![
+                "median ceasefire".into(),
+                "mean share of A".into(),
+                "mean renewed war within 60".into(),
+                "mean belief gap".into(),
+            ],
+            rows: vec![vec![
+                e.median_ceasefire_round
+                    .map_or(Cell::Missing, |r| Cell::Text(format!("{unit} {r}"))),
+                e.mean_share.map_or(Cell::Missing, Cell::Percent),
+                e.mean_renewal_60.map_or(Cell::Missing, Cell::Percent),
+                Cell::Value(e.mean_abs_gap),
+            ]],
+            numeric: vec![1, 2, 3],
+        });
+    }
+    Some(Section {
+        id: "war".into(),
+        title: "The war".into(),
+        blocks: b,
+    })
+}
+
+/// The war's timeline: the front, each side's value of fighting on, the bargaining range, the
+/// proposals and the ending.
+fn timeline(sc: &Scenario, w: &WarOutput, unit: &str) -> Option<Chart> {
+    let war = sc.war.as_ref()?;
+    let rounds = &w.timeline;
+    if rounds.is_empty() {
+        return None;
+    }
+    let ids = &w.belligerents;
+    let name = |k: usize| sc.actors[war.belligerents[k]].display_name().to_string();
+    let steps = war.front_steps.max(1) as f64;
+    let x = |r: &WarRoundOutput| r.round as f64;
+    let value = |k: usize| -> Vec<(f64, f64)> {
+        rounds
+            .iter()
+            .filter_map(|r| r.value.get(&ids[k]).map(|&v| (x(r), v)))
+            .collect()
+    };
+    let mut ys: Vec<f64> = vec![0.0, 1.0];
+    for r in rounds {
+        ys.extend(r.value.values().copied());
+    }
+    let finite = || ys.iter().copied().filter(|v| v.is_finite());
+    let (lo, hi) = (finite().fold(0.0, f64::min), finite().fold(1.0, f64::max));
+    let mut markers = Vec::new();
+    match (w.ending.as_str(), w.round) {
+        ("ceasefire", Some(r)) => markers.push(Marker {
+            label: format!("ceasefire, {unit} {r}"),
+            x: r as f64,
+            tone: Tone::Good,
+        }),
+        ("victory", Some(r)) => markers.push(Marker {
+            label: format!(
+                "victory of {}, end of {unit} {r}",
+                w.victor
+                    .as_deref()
+                    .and_then(|v| sc.actor_index(v))
+                    .map_or("?", |a| sc.actors[a].display_name())
+            ),
+            // The battle of round r moves the front to the end, shown at r + 1.
+            x: r as f64 + 1.0,
+            tone: Tone::Bad,
+        }),
+        _ => {}
+    }
+    let last = rounds.last().map_or(1.0, |r| r.round as f64);
+    let first = rounds.first().map_or(0.0, |r| r.round as f64);
+    // The risk that the peace breaks, beside the ceasefire it follows.
+    let renewed: Vec<String> = ["within_12", "within_24", "within_60"]
+        .iter()
+        .filter_map(|k| w.renewed_war.get(*k).copied().flatten().map(percent))
+        .collect();
+    let notes = if renewed.len() == 3 {
+        vec![
+            "renewed war within 12/24/60:".into(),
+            format!("  {}", renewed.join(" / ")),
+        ]
+    } else {
+        Vec::new()
+    };
+    let mut front: Vec<(f64, f64)> = rounds
+        .iter()
+        .map(|r| (x(r), r.front as f64 / steps))
+        .collect();
+    if w.ending == "victory" {
+        // The front's last move, the one that ended the war.
+        let end = if w.victor.as_deref() == Some(ids[0].as_str()) {
+            1.0
+        } else {
+            0.0
+        };
+        front.push((last + 1.0, end));
+    }
+    let line = |label: String, points, tone, width, dots| Line {
+        label,
+        points,
+        tone,
+        width,
+        dashed: false,
+        dots,
+    };
+    let pad = (hi - lo) * 0.04;
+    Some(Chart::Line(LineChart {
+        x_label: unit.to_string(),
+        y_label: "share of the stakes / of the front".into(),
+        x: (first - 0.5, last + 1.5),
+        y: (lo - pad, hi + pad),
+        lines: vec![
+            line(
+                format!("front ({}'s progress)", name(0)),
+                front,
+                Tone::Ink,
+                3,
+                false,
+            ),
+            line(
+                format!("{}: value of fighting", name(0)),
+                value(0),
+                Tone::Side(0),
+                2,
+                false,
+            ),
+            line(
+                format!("{}: value of fighting", name(1)),
+                value(1),
+                Tone::Side(1),
+                2,
+                false,
+            ),
+            line(
+                "proposal (A's share)".into(),
+                rounds.iter().map(|r| (x(r), r.proposal)).collect(),
+                Tone::Grey,
+                0,
+                true,
+            ),
+        ],
+        bands: vec![Band {
+            label: "bargaining range".into(),
+            points: rounds
+                .iter()
+                .map(|r| (x(r), r.range[0], r.range[1]))
+                .collect(),
+            tone: Tone::Good,
+        }],
+        markers,
+        notes,
+        height: 340,
+        integer_x: true,
+    }))
+}
+
+/// A share as the report writes it: whole percent, "<1%" and ">99%" near the ends.
+fn percent(x: f64) -> String {
+    if x.is_nan() {
+        return "–".into();
+    }
+    let p = (x * 100.0).round();
+    if p >= 100.0 && x < 1.0 {
+        ">99%".into()
+    } else if p <= 0.0 && x > 0.0 {
+        "<1%".into()
+    } else {
+        format!("{p:.0}%")
+    }
+}
