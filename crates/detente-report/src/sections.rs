@@ -115,20 +115,16 @@ pub fn overview(ctx: &Context) -> Section {
         ctx.primary.info().name,
         ctx.opts.seed
     )));
-    if ctx.is_war() {
-        h.push_str(&note(
-            "The war model's forecast is one seeded path of the war; the last sentence below says how typical it is.",
-        ));
+    if let Some(c) = primary.detail.as_ref().and_then(|d| d.caveat.as_ref()) {
+        h.push_str(&note(c));
     }
     h.push_str(&table(
         &["issue", "forecast", "status quo", "observed"],
         &rows,
         &[1, 2, 3],
     ));
-    if let Some(w) = war_of(primary) {
-        for s in &w.summary {
-            h.push_str(&format!("<p class=\"box\">{}</p>\n", escape(s)));
-        }
+    for s in primary.detail.iter().flat_map(|d| &d.summary) {
+        h.push_str(&format!("<p class=\"box\">{}</p>\n", escape(s)));
     }
     h.push_str(&p(&format!(
         "Models in this report: {}. {}",

@@ -94,6 +94,8 @@ pub struct Detail {
     pub summary: Vec<String>,
     /// A line shown above the outcome table, saying what the outcomes are.
     pub caption: Option<String>,
+    /// What a reader should keep in mind about the forecast of one run.
+    pub caveat: Option<String>,
     /// The round-by-round table of `--trace`.
     pub trace: Option<Table>,
     /// Sections of the report about this run.

@@ -342,6 +342,10 @@ pub fn detail(sc: &Scenario, w: &WarResult, seed: u64) -> Result<Detail, crate::
         rounds,
         summary,
         caption: Some(caption),
+        caveat: Some(
+            "The war model's forecast is one seeded path of the war; the last sentence below says how typical it is."
+                .into(),
+        ),
         trace,
         sections,
         data: out,
