@@ -61,7 +61,10 @@ impl Model for Coin {
             words: "heads".into(),
             condition: "heads == 1".into(),
         });
-        o.question = Some("heads == 1".into());
+        o.question = Some(Event {
+            words: "heads".into(),
+            condition: "heads == 1".into(),
+        });
         o.objective = Some(Objective {
             column: "toss_of_heads".into(),
             maximize: false,

@@ -5,7 +5,7 @@ use detente_core::Scenario;
 use detente_core::cancel::{self, Cancel};
 use detente_core::model::{self, Model, RunOptions};
 use detente_core::output::{RunError, RunOutput};
-use detente_explore::explore::{Plan, RunFailure, ceasefire_time_column};
+use detente_explore::explore::{Plan, RunFailure};
 use detente_explore::expr::{self, Expr};
 use detente_explore::prim::{Discovery, Prim, PrimOptions};
 use detente_explore::sample::Design;
@@ -14,10 +14,7 @@ use rayon::prelude::*;
 use crate::html::sig;
 use crate::{MAX_RUNS, ReportError, ReportOptions};
 
-/// Time units within which a ceasefire counts as early: the default event of discovery and the
-/// tornado's output for the war model.
-pub const EARLY: u32 = 12;
-/// Model seeds each point of the war model's tornado averages over (at most).
+/// Model seeds each point of a tornado averages over (at most), for a model of paths.
 pub const TORNADO_SEEDS: u64 = 1000;
 /// The tornado swings each input between these quantiles.
 pub const SWING: [f64; 2] = [0.05, 0.95];
@@ -152,8 +149,15 @@ impl<'a> Context<'a> {
             .out
     }
 
-    pub fn is_war(&self) -> bool {
-        self.primary.info().name == "war" && self.sc.war.is_some()
+    /// What the primary model's runs record and what a reader asks of them.
+    pub fn outputs(&self) -> detente_core::model::Outputs {
+        self.primary.outputs(self.sc)
+    }
+
+    /// Whether a run of the primary model is one path of its dice (see
+    /// [`detente_core::model::Outputs::paths`]).
+    pub fn paths(&self) -> bool {
+        self.outputs().paths
     }
 
     pub fn time_unit(&self) -> String {
@@ -190,10 +194,6 @@ impl Exploration<'_> {
     /// The values of column `c` over the runs.
     pub fn column(&self, c: usize) -> Vec<f64> {
         self.rows.chunks(self.width()).map(|r| r[c]).collect()
-    }
-
-    pub fn index(&self, name: &str) -> Option<usize> {
-        self.columns.iter().position(|c| c == name)
     }
 }
 
@@ -292,9 +292,10 @@ pub struct Tornado {
 }
 
 /// One-at-a-time swings: each input at its 5% and 95% quantile (the sampler's truncated
-/// quantile function) with the others at their central values. For the war model the output
-/// is the share of model seeds (the same seeds at every point) with a ceasefire within
-/// [`EARLY`] time units; for the other models every issue's outcome from one run.
+/// quantile function) with the others at their central values. For a model of paths with a
+/// question (the war model: a ceasefire within 12 months) the output is the share of model
+/// seeds (the same seeds at every point) where it holds; otherwise every issue's outcome from
+/// one run.
 pub fn tornadoes(ctx: &Context, ex: &Exploration) -> Result<Vec<Tornado>, ReportError> {
     let plan = &ex.plan;
     let k = ex.k;
@@ -315,18 +316,29 @@ pub fn tornadoes(ctx: &Context, ex: &Exploration) -> Result<Vec<Tornado>, Report
             points.push(v);
         }
     }
-    let war = ctx.is_war();
-    let seeds = if war {
+    let outputs = ctx.outputs();
+    // A model of paths is asked its question, as a share of seeds at each point.
+    let question = match (&outputs.question, outputs.paths) {
+        (Some(q), true) => {
+            let names: Vec<&str> = outputs.columns.iter().map(|c| c.name.as_str()).collect();
+            let e = expr::parse(&q.condition, &names).map_err(|d| ReportError {
+                message: format!(
+                    "the model's question `{}` is not valid: {}",
+                    q.condition, d.message
+                ),
+                help: d.help.clone(),
+                field: None,
+                span: None,
+            })?;
+            Some((q, e))
+        }
+        _ => None,
+    };
+    let seeds = if question.is_some() {
         ctx.opts.runs.min(TORNADO_SEEDS)
     } else {
         1
     };
-    let time = war.then(|| {
-        let name = ceasefire_time_column(ctx.sc);
-        ex.index(&name)
-            .expect("the war model has a ceasefire time column")
-            - k
-    });
     let scenarios: Vec<Scenario> = points.iter().map(|v| plan.with_values(v)).collect();
     let jobs: Vec<(usize, u64)> = (0..points.len())
         .flat_map(|p| (0..seeds).map(move |s| (p, s)))
@@ -353,20 +365,17 @@ pub fn tornadoes(ctx: &Context, ex: &Exploration) -> Result<Vec<Tornado>, Report
     let metrics: Vec<Vec<f64>> = (0..points.len())
         .map(|p| {
             let chunk = &outs[p * seeds as usize..(p + 1) * seeds as usize];
-            match time {
-                Some(t) => {
-                    let hits = chunk.iter().filter(|o| o[t] <= EARLY as f64).count();
+            match &question {
+                Some((_, e)) => {
+                    let hits = chunk.iter().filter(|o| e.eval(o)).count();
                     vec![hits as f64 / seeds as f64]
                 }
                 None => chunk[0][..ctx.sc.issues.len()].to_vec(),
             }
         })
         .collect();
-    let labels: Vec<String> = if war {
-        vec![format!(
-            "share of runs with a ceasefire within {EARLY} {}s",
-            ctx.time_unit()
-        )]
+    let labels: Vec<String> = if let Some((q, _)) = &question {
+        vec![format!("share of runs with {}", q.words)]
     } else {
         ctx.sc
             .issues
@@ -401,18 +410,18 @@ pub struct Found {
     pub names: Vec<String>,
 }
 
-/// The events discovery looks at: the user's condition; else for the war model a ceasefire
-/// within [`EARLY`] time units; else, per issue whose outcome varies, an outcome above the
-/// central forecast.
+/// The events discovery looks at: the user's condition; else the model's question; else, per
+/// issue whose outcome varies, an outcome above the central forecast.
 pub fn events(ctx: &Context, ex: &Exploration) -> Vec<(String, Expr)> {
     let refs: Vec<&str> = ex.columns.iter().map(String::as_str).collect();
     let parse = |s: &str| expr::parse(s, &refs).ok();
     if let (Some(src), Some(e)) = (&ctx.opts.event, &ctx.event) {
         return vec![(src.clone(), e.clone())];
     }
-    if ctx.is_war() {
-        let src = format!("{} <= {EARLY}", ceasefire_time_column(ctx.sc));
-        return parse(&src).map(|e| vec![(src, e)]).unwrap_or_default();
+    if let Some(q) = ctx.outputs().question {
+        return parse(&q.condition)
+            .map(|e| vec![(q.condition, e)])
+            .unwrap_or_default();
     }
     let base = ctx.primary_run();
     let mut out = Vec::new();

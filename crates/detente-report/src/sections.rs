@@ -1,12 +1,10 @@
 //! The report's sections, each a fragment of HTML with its charts.
 
-use detente_core::model::war::output::WarOutput;
 use detente_core::output::{RoundOutput, RunOutput};
 use detente_core::{Issue, Param};
-use detente_explore::explore::ceasefire_time_column;
 use detente_explore::summary::{Column, QUANTILES};
 
-use crate::analysis::{self, Context, EARLY, Exploration, SWING};
+use crate::analysis::{self, Context, Exploration, SWING};
 use crate::charts::{self, BarChart, DotChart, Key, KeyKind, Line, LineChart, Mark, Marker};
 use crate::html::{code, escape, figure, h3, note, num, opt, p, pct, sig, table};
 use crate::{ReportError, Section};
@@ -517,71 +515,6 @@ pub fn trajectories(ctx: &Context) -> Option<Section> {
 
 // ---------------------------------------------------------------------------------------------
 
-/// The war model's findings in a run's output, if the run is the war model's.
-fn war_of(out: &RunOutput) -> Option<&WarOutput> {
-    out.detail.as_ref()?.data.downcast_ref::<WarOutput>()
-}
-
-// ---------------------------------------------------------------------------------------------
-
-/// What the war model's exploration says about one set of outputs (a row per run).
-struct WarShares {
-    early: f64,
-    ceasefire: f64,
-    victory: [f64; 2],
-    ongoing: f64,
-    median_time: f64,
-    mean_share: f64,
-    mean_renewed_60: f64,
-}
-
-/// `outputs` row-major with `w` columns starting at column `off` of `names`.
-fn war_shares(ctx: &Context, names: &[String], off: usize, outputs: &[f64], w: usize) -> WarShares {
-    let col = |n: &str| names.iter().position(|c| c == n).map(|i| i - off);
-    let sc = ctx.sc;
-    let war = sc.war.as_ref().expect("a war");
-    let time = col(&ceasefire_time_column(sc));
-    let cf = col("ceasefire");
-    let share = col("ceasefire_share");
-    let ongoing = col("ongoing");
-    let vic: Vec<Option<usize>> = (0..2)
-        .map(|k| col(&format!("victory.{}", sc.actors[war.belligerents[k]].id)))
-        .collect();
-    let renewed = col("renewed_60");
-    let rows: Vec<&[f64]> = outputs.chunks(w).collect();
-    let n = rows.len().max(1) as f64;
-    let share_of = |c: Option<usize>| {
-        c.map_or(f64::NAN, |c| {
-            rows.iter().filter(|r| r[c] == 1.0).count() as f64 / n
-        })
-    };
-    let mean = |c: Option<usize>| {
-        let v: Vec<f64> = c.map_or(Vec::new(), |c| {
-            rows.iter().map(|r| r[c]).filter(|x| !x.is_nan()).collect()
-        });
-        if v.is_empty() {
-            f64::NAN
-        } else {
-            v.iter().sum::<f64>() / v.len() as f64
-        }
-    };
-    let mut times: Vec<f64> = time.map_or(Vec::new(), |t| {
-        rows.iter().map(|r| r[t]).filter(|x| !x.is_nan()).collect()
-    });
-    times.sort_by(f64::total_cmp);
-    WarShares {
-        early: time.map_or(f64::NAN, |t| {
-            rows.iter().filter(|r| r[t] <= EARLY as f64).count() as f64 / n
-        }),
-        ceasefire: share_of(cf),
-        victory: [share_of(vic[0]), share_of(vic[1])],
-        ongoing: share_of(ongoing),
-        median_time: detente_explore::summary::exact_quantile(&times, 0.5),
-        mean_share: mean(share),
-        mean_renewed_60: mean(renewed),
-    }
-}
-
 pub fn policies(ctx: &Context, ex: Option<&Exploration>) -> Option<Section> {
     if ctx.policies.is_empty() {
         return None;
@@ -633,90 +566,32 @@ pub fn policies(ctx: &Context, ex: Option<&Exploration>) -> Option<Section> {
         &[],
     ));
 
-    if ctx.is_war() {
-        // Per policy: the ensemble at central values, and across the sampled futures.
-        let mut rows = Vec::new();
-        let mut values = Vec::new();
-        for (label, out) in labels.iter().zip(&outs) {
-            let e = war_of(out).and_then(|w| w.ensemble.as_ref());
-            let mut r = vec![
-                escape(label),
-                e.map_or_else(|| "–".into(), |e| pct(e.ceasefire)),
-                e.and_then(|e| e.median_ceasefire_round)
-                    .map_or_else(|| "–".into(), |r| r.to_string()),
-                e.and_then(|e| e.mean_renewal_60)
-                    .map_or_else(|| "–".into(), pct),
-            ];
-            values.push(e.map_or(f64::NAN, |e| e.ceasefire));
-            if ex.is_none() {
-                rows.push(r);
-                continue;
-            }
-            r.push(String::new());
-            rows.push(r);
-        }
-        let mut head = vec![
-            "policy".to_string(),
-            "ceasefire (seeds)".to_string(),
-            format!("median ceasefire {unit}"),
-            "renewed war within 60".to_string(),
+    // Each policy's outputs across the same futures, the baseline first.
+    let outputs: Option<Vec<Vec<f64>>> = ex.map(|ex| {
+        let mut v = vec![
+            ex.rows
+                .chunks(ex.width())
+                .flat_map(|r| r[ex.k..].iter().copied())
+                .collect(),
         ];
-        if let Some(ex) = ex {
-            head.truncate(4);
-            head.extend([
-                format!("ceasefire within {EARLY} (futures)"),
-                "ceasefire (futures)".into(),
-                format!("median ceasefire {unit} (futures)"),
-                "mean share of A at a ceasefire (futures)".into(),
-                "mean renewed war within 60 (futures)".into(),
-            ]);
-            let w = ex.width() - ex.k;
-            let mut early = Vec::new();
-            for (j, r) in rows.iter_mut().enumerate() {
-                r.pop();
-                let outputs: Vec<f64> = if j == 0 {
-                    ex.rows
-                        .chunks(ex.width())
-                        .flat_map(|r| r[ex.k..].iter().copied())
-                        .collect()
-                } else {
-                    ex.policy_outputs[j - 1].clone()
-                };
-                let s = war_shares(ctx, &ex.columns, ex.k, &outputs, w);
-                r.extend([
-                    pct(s.early),
-                    pct(s.ceasefire),
-                    if s.median_time.is_nan() {
-                        "–".into()
-                    } else {
-                        num(s.median_time)
-                    },
-                    pct(s.mean_share),
-                    pct(s.mean_renewed_60),
-                ]);
-                early.push(s.early);
-            }
-            values = early;
-        }
-        let heads: Vec<&str> = head.iter().map(String::as_str).collect();
-        let numeric: Vec<usize> = (1..heads.len()).collect();
-        h.push_str(&table(&heads, &rows, &numeric));
-        let what = if ex.is_some() {
-            format!("share of sampled futures with a ceasefire within {EARLY} {unit}s")
-        } else {
-            "share of seeded runs with a ceasefire".to_string()
-        };
-        h.push_str(&figure(
-            &charts::bar_chart(&BarChart {
-                rows: labels.clone(),
-                values,
-                x_label: &what,
-                colors: (0..labels.len()).map(charts::color).collect(),
-                show: &pct,
-                x_max: 1.0,
-            }),
-            &format!("Each policy beside the baseline: {what}."),
-        ));
+        v.extend(ex.policy_outputs.iter().cloned());
+        v
+    });
+    let names: Vec<String> = ex.map_or_else(Vec::new, |ex| ex.columns[ex.k..].to_vec());
+    let cmp = detente_core::model::view::Comparison {
+        labels: &labels,
+        runs: outs.clone(),
+        futures: outputs.as_ref().map(|o| {
+            o.iter()
+                .map(|outputs| detente_core::model::view::Futures {
+                    columns: &names,
+                    outputs,
+                })
+                .collect()
+        }),
+    };
+    if let Some(blocks) = ctx.primary.compare_view(sc, &cmp) {
+        h.push_str(&crate::view::blocks(&blocks));
     } else {
         let rows: Vec<Vec<String>> = labels
             .iter()
@@ -818,7 +693,6 @@ fn stats_head() -> Vec<String> {
 fn distributions(ctx: &Context, ex: &Exploration) -> Section {
     let sc = ctx.sc;
     let n = ex.n();
-    let unit = ctx.time_unit();
     let mut h = String::new();
     h.push_str(&p(&format!(
         "{n} futures sampled by Latin hypercube (seed {}) over the {} uncertain number(s); the {} model runs once on each, with its own seed derived from the run.",
@@ -848,40 +722,18 @@ fn distributions(ctx: &Context, ex: &Exploration) -> Section {
         &[2, 3, 4],
     ));
     h.push_str(&h3("Outcomes across the futures"));
-    if ctx.is_war() {
-        let w = ex.width() - ex.k;
-        let outputs: Vec<f64> = ex
-            .rows
-            .chunks(ex.width())
-            .flat_map(|r| r[ex.k..].iter().copied())
-            .collect();
-        let s = war_shares(ctx, &ex.columns, ex.k, &outputs, w);
-        let war = sc.war.as_ref().expect("a war");
-        let name = |k: usize| sc.actors[war.belligerents[k]].display_name().to_string();
-        h.push_str(&figure(
-            &charts::bar_chart(&BarChart {
-                rows: vec![
-                    format!("ceasefire within {EARLY} {unit}s"),
-                    format!("ceasefire within {} {unit}s", war.horizon),
-                    format!("victory of {}", name(0)),
-                    format!("victory of {}", name(1)),
-                    "still fighting".into(),
-                ],
-                values: vec![s.early, s.ceasefire, s.victory[0], s.victory[1], s.ongoing],
-                x_label: "share of sampled futures",
-                colors: vec![
-                    charts::GOOD,
-                    charts::GOOD,
-                    charts::SIDE[0],
-                    charts::SIDE[1],
-                    charts::GREY,
-                ],
-                show: &pct,
-                x_max: 1.0,
-            }),
-            "How the war ends across the sampled futures.",
-        ));
-    }
+    let outputs: Vec<f64> = ex
+        .rows
+        .chunks(ex.width())
+        .flat_map(|r| r[ex.k..].iter().copied())
+        .collect();
+    let futures = detente_core::model::view::Futures {
+        columns: &ex.columns[ex.k..],
+        outputs: &outputs,
+    };
+    h.push_str(&crate::view::blocks(
+        &ctx.primary.futures_view(sc, &futures),
+    ));
     let mut table_rows = Vec::new();
     let mut charts_html = String::new();
     for c in ex.k..ex.width() {
@@ -902,7 +754,7 @@ fn distributions(ctx: &Context, ex: &Exploration) -> Section {
             .strip_suffix(".outcome")
             .and_then(|id| sc.issue_index(id));
         // One seeded path of a war is no central forecast, so only the other models show one.
-        if let (Some(k), false) = (issue, ctx.is_war()) {
+        if let (Some(k), false) = (issue, ctx.paths()) {
             if let Some(x) = ctx.primary_run().issues[k].outcome {
                 markers.push(Marker {
                     label: format!("central forecast {}", num(x)),
@@ -932,7 +784,7 @@ fn distributions(ctx: &Context, ex: &Exploration) -> Section {
     let head = stats_head();
     let heads: Vec<&str> = head.iter().map(String::as_str).collect();
     let numeric: Vec<usize> = (1..heads.len()).collect();
-    if charts_html.is_empty() && !ctx.is_war() {
+    if charts_html.is_empty() && !ctx.paths() {
         h.push_str(&note(&format!(
             "No outcome of the {} model varies across the futures: its outcomes do not depend on the uncertain numbers.",
             ctx.primary.info().name
@@ -950,14 +802,14 @@ fn sensitivity(ctx: &Context, ex: &Exploration) -> Result<Section, ReportError> 
         "One input at a time: each uncertain number moves from its central value to its {:.0}% and {:.0}% quantile while the others stay central; the bars show how far the output moves. Inputs are sorted by the size of the swing.{}",
         100.0 * SWING[0],
         100.0 * SWING[1],
-        if ctx.is_war() {
-            format!(
-                " For the war model each point is the share of {} seeded runs (the same seeds at every point) with a ceasefire within {EARLY} {}s.",
+        match (ctx.outputs().question, ctx.paths()) {
+            (Some(q), true) => format!(
+                " For the {} model each point is the share of {} seeded runs (the same seeds at every point) with {}.",
+                ctx.primary.info().name,
                 ctx.opts.runs.min(analysis::TORNADO_SEEDS),
-                ctx.time_unit()
-            )
-        } else {
-            String::new()
+                q.words
+            ),
+            _ => String::new(),
         }
     )));
     let mut shown = 0;
@@ -966,8 +818,8 @@ fn sensitivity(ctx: &Context, ex: &Exploration) -> Result<Section, ReportError> 
             continue;
         }
         shown += 1;
-        let war = ctx.is_war();
-        let show = move |x: f64| if war { pct(x) } else { num(x) };
+        let shares = ctx.paths() && ctx.outputs().question.is_some();
+        let show = move |x: f64| if shares { pct(x) } else { num(x) };
         let rows: Vec<String> = t
             .swings
             .iter()
@@ -1033,10 +885,10 @@ fn discovery(ctx: &Context, ex: &Exploration) -> Section {
         "What would need to be true: PRIM (Friedman & Fisher 1999) looks for ranges of the uncertain inputs in which the condition holds much more often than overall. Density is the share of runs inside the box where the condition holds; coverage the share of all such runs that fall inside the box.",
     ));
     if ctx.opts.event.is_none() {
-        h.push_str(&note(&if ctx.is_war() {
+        h.push_str(&note(&if let Some(q) = ctx.outputs().question {
             format!(
-                "Default condition: a ceasefire within {EARLY} {}s. Another can be given with --where.",
-                ctx.time_unit()
+                "Default condition: {}. Another can be given with --where.",
+                q.words
             )
         } else {
             "Default condition, per issue whose outcome varies: an outcome above the central forecast. Another can be given with --where.".to_string()

@@ -16,6 +16,7 @@ fn color(t: Tone) -> RGBColor {
         Tone::Good => charts::GOOD,
         Tone::Bad => charts::BAD,
         Tone::Side(k) => charts::SIDE[k % 2],
+        Tone::Series(j) => charts::color(j),
     }
 }
 
@@ -119,8 +120,17 @@ pub fn chart(c: &Chart) -> String {
 
 /// A section as HTML.
 pub fn section(s: &view::Section) -> Section {
+    Section {
+        id: s.id.clone(),
+        title: s.title.clone(),
+        html: blocks(&s.blocks),
+    }
+}
+
+/// Blocks as HTML.
+pub fn blocks(blocks: &[Block]) -> String {
     let mut h = String::new();
-    for b in &s.blocks {
+    for b in blocks {
         match b {
             Block::Paragraph(t) => h.push_str(&p(t)),
             Block::Finding(t) => h.push_str(&format!("<p class=\"box\">{}</p>\n", escape(t))),
@@ -139,9 +149,5 @@ pub fn section(s: &view::Section) -> Section {
             Block::Figure { chart: c, caption } => h.push_str(&figure(&chart(c), caption)),
         }
     }
-    Section {
-        id: s.id.clone(),
-        title: s.title.clone(),
-        html: h,
-    }
+    h
 }

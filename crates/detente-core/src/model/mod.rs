@@ -158,6 +158,22 @@ pub trait Model: Send + Sync {
         Ok(None)
     }
 
+    /// The report's comparison of policies, where the model has its own (the war model's
+    /// endings); `None` compares the outcome on each issue.
+    fn compare_view(
+        &self,
+        _scenario: &Scenario,
+        _cmp: &view::Comparison,
+    ) -> Option<Vec<view::Block>> {
+        None
+    }
+
+    /// What the report shows of the baseline's sampled futures before the distribution of
+    /// each column (the war model: how the war ends).
+    fn futures_view(&self, _scenario: &Scenario, _futures: &view::Futures) -> Vec<view::Block> {
+        Vec::new()
+    }
+
     /// Whether a scenario that names no model should run this one: a scenario written for this
     /// model (with its own section) says so. [`choose`] asks every model in [`all`]'s order.
     fn is_default_for(&self, _scenario: &Scenario) -> bool {

@@ -85,8 +85,12 @@ pub struct Outputs {
     pub columns: Vec<Column>,
     /// Events the sweep summaries count, in this order.
     pub events: Vec<Event>,
-    /// The condition scenario discovery explains when the user names none.
-    pub question: Option<String>,
+    /// The event scenario discovery explains, and a tornado measures, when the user names
+    /// none; without one, each issue's outcome is asked about.
+    pub question: Option<Event>,
+    /// A run is one path of the model's dice, not a central forecast: summaries of a point
+    /// average over seeds, and a single run's outcome is not shown as the forecast.
+    pub paths: bool,
     /// What `compare` measures regret on when the user names nothing.
     pub objective: Option<Objective>,
 }
@@ -112,6 +116,7 @@ impl Outputs {
                 .collect(),
             events: Vec::new(),
             question: None,
+            paths: false,
             objective: None,
         }
     }

@@ -55,6 +55,41 @@ pub enum Tone {
     Bad,
     /// The colour of one side of a war (0 or 1).
     Side(usize),
+    /// The n-th colour of the palette (one per policy).
+    Series(usize),
+}
+
+/// The sampled futures of a sweep, as a model's view reads them.
+#[derive(Debug, Clone, Copy)]
+pub struct Futures<'a> {
+    /// The output columns, as [`super::Model::outputs`] declares them.
+    pub columns: &'a [String],
+    /// Row-major outputs, `columns.len()` per run.
+    pub outputs: &'a [f64],
+}
+
+impl Futures<'_> {
+    /// The index of a column.
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == name)
+    }
+
+    /// The rows, one per run.
+    pub fn rows(&self) -> impl Iterator<Item = &[f64]> {
+        self.outputs.chunks(self.columns.len().max(1))
+    }
+}
+
+/// Policies side by side: each one's run (the baseline first) and, where the scenario has
+/// uncertain numbers, each one's sampled futures (the same futures for all).
+#[derive(Debug, Clone)]
+pub struct Comparison<'a> {
+    /// "baseline (no policy)", then the policies' ids.
+    pub labels: &'a [String],
+    /// Each one's run at the central values.
+    pub runs: Vec<&'a crate::output::RunOutput>,
+    /// Each one's futures, in the same order.
+    pub futures: Option<Vec<Futures<'a>>>,
 }
 
 /// A chart.

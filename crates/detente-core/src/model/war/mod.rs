@@ -69,6 +69,23 @@ impl Model for WarModel {
         scenario.war.is_some()
     }
 
+    fn compare_view(
+        &self,
+        scenario: &Scenario,
+        cmp: &super::view::Comparison,
+    ) -> Option<Vec<super::view::Block>> {
+        scenario.war.as_ref()?;
+        Some(view::compare(scenario, cmp))
+    }
+
+    fn futures_view(
+        &self,
+        scenario: &Scenario,
+        futures: &super::view::Futures,
+    ) -> Vec<super::view::Block> {
+        view::futures(scenario, futures)
+    }
+
     fn outputs(&self, sc: &Scenario) -> Outputs {
         let mut o = Outputs::outcomes(sc);
         let Some(w) = &sc.war else { return o };
@@ -128,7 +145,11 @@ impl Model for WarModel {
             words: "still fighting at the horizon".into(),
             condition: "`ongoing` == 1".into(),
         });
-        o.question = Some(format!("{time} <= {}", EARLY[0]));
+        o.question = Some(Event {
+            words: format!("a ceasefire within {} {unit}s", EARLY[0]),
+            condition: format!("{time} <= {}", EARLY[0]),
+        });
+        o.paths = true;
         o.objective = Some(Objective {
             column: time,
             maximize: false,

@@ -3,7 +3,9 @@
 
 use super::output::{WarOutput, WarRoundOutput};
 use crate::model::Cell;
-use crate::model::view::{Band, BarChart, Block, Chart, Line, LineChart, Marker, Section, Tone};
+use crate::model::view::{
+    Band, BarChart, Block, Chart, Comparison, Futures, Line, LineChart, Marker, Section, Tone,
+};
 use crate::scenario::Scenario;
 
 /// The section `war` for the run `w` of `sc` made with `seed`.
@@ -288,4 +290,183 @@ fn percent(x: f64) -> String {
     } else {
         format!("{p:.0}%")
     }
+}
+
+/// What a set of sampled futures says about how the war ends.
+struct Shares {
+    early: f64,
+    ceasefire: f64,
+    victory: [f64; 2],
+    ongoing: f64,
+    median_time: f64,
+    mean_share: f64,
+    mean_renewed_60: f64,
+}
+
+fn shares(sc: &Scenario, f: &Futures) -> Shares {
+    let war = sc.war.as_ref().expect("a war");
+    let time = f.index(&super::ceasefire_time_column(sc));
+    let cf = f.index("ceasefire");
+    let share = f.index("ceasefire_share");
+    let ongoing = f.index("ongoing");
+    let vic: Vec<Option<usize>> = (0..2)
+        .map(|k| f.index(&format!("victory.{}", sc.actors[war.belligerents[k]].id)))
+        .collect();
+    let renewed = f.index("renewed_60");
+    let rows: Vec<&[f64]> = f.rows().collect();
+    let n = rows.len().max(1) as f64;
+    let share_of = |c: Option<usize>| {
+        c.map_or(f64::NAN, |c| {
+            rows.iter().filter(|r| r[c] == 1.0).count() as f64 / n
+        })
+    };
+    let mean = |c: Option<usize>| {
+        let v: Vec<f64> = c.map_or(Vec::new(), |c| {
+            rows.iter().map(|r| r[c]).filter(|x| !x.is_nan()).collect()
+        });
+        if v.is_empty() {
+            f64::NAN
+        } else {
+            v.iter().sum::<f64>() / v.len() as f64
+        }
+    };
+    let mut times: Vec<f64> = time.map_or(Vec::new(), |t| {
+        rows.iter().map(|r| r[t]).filter(|x| !x.is_nan()).collect()
+    });
+    times.sort_by(f64::total_cmp);
+    Shares {
+        early: time.map_or(f64::NAN, |t| {
+            rows.iter().filter(|r| r[t] <= f64::from(EARLY)).count() as f64 / n
+        }),
+        ceasefire: share_of(cf),
+        victory: [share_of(vic[0]), share_of(vic[1])],
+        ongoing: share_of(ongoing),
+        median_time: median(&times),
+        mean_share: mean(share),
+        mean_renewed_60: mean(renewed),
+    }
+}
+
+/// The type-7 median of sorted values (Hyndman & Fan 1996), NaN for none.
+fn median(sorted: &[f64]) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let h = (sorted.len() - 1) as f64 * 0.5;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// The ceasefire horizon the report's shares use.
+const EARLY: u32 = super::EARLY[0];
+
+fn unit(sc: &Scenario) -> String {
+    sc.meta.time_unit.clone().unwrap_or_else(|| "round".into())
+}
+
+/// How the war ends across the baseline's futures.
+pub fn futures(sc: &Scenario, f: &Futures) -> Vec<Block> {
+    let Some(war) = sc.war.as_ref() else {
+        return Vec::new();
+    };
+    let s = shares(sc, f);
+    let unit = unit(sc);
+    let name = |k: usize| sc.actors[war.belligerents[k]].display_name().to_string();
+    vec![Block::Figure {
+        chart: Chart::Bar(BarChart {
+            rows: vec![
+                format!("ceasefire within {EARLY} {unit}s"),
+                format!("ceasefire within {} {unit}s", war.horizon),
+                format!("victory of {}", name(0)),
+                format!("victory of {}", name(1)),
+                "still fighting".into(),
+            ],
+            values: vec![s.early, s.ceasefire, s.victory[0], s.victory[1], s.ongoing],
+            x_label: "share of sampled futures".into(),
+            tones: vec![
+                Tone::Good,
+                Tone::Good,
+                Tone::Side(0),
+                Tone::Side(1),
+                Tone::Grey,
+            ],
+            shares: true,
+            x_max: 1.0,
+        }),
+        caption: "How the war ends across the sampled futures.".into(),
+    }]
+}
+
+/// Each policy's ending over seeds at the central values and, with futures, across them.
+pub fn compare(sc: &Scenario, cmp: &Comparison) -> Vec<Block> {
+    let unit = unit(sc);
+    let mut rows = Vec::new();
+    let mut values = Vec::new();
+    for (label, out) in cmp.labels.iter().zip(&cmp.runs) {
+        let e = out
+            .detail
+            .as_ref()
+            .and_then(|d| d.data.downcast_ref::<WarOutput>())
+            .and_then(|w| w.ensemble.as_ref());
+        rows.push(vec![
+            Cell::Text(label.clone()),
+            e.map_or(Cell::Missing, |e| Cell::Percent(e.ceasefire)),
+            e.and_then(|e| e.median_ceasefire_round)
+                .map_or(Cell::Missing, |r| Cell::Text(r.to_string())),
+            e.and_then(|e| e.mean_renewal_60)
+                .map_or(Cell::Missing, Cell::Percent),
+        ]);
+        values.push(e.map_or(f64::NAN, |e| e.ceasefire));
+    }
+    let mut head = vec![
+        "policy".to_string(),
+        "ceasefire (seeds)".to_string(),
+        format!("median ceasefire {unit}"),
+        "renewed war within 60".to_string(),
+    ];
+    if let Some(futures) = &cmp.futures {
+        head.extend([
+            format!("ceasefire within {EARLY} (futures)"),
+            "ceasefire (futures)".into(),
+            format!("median ceasefire {unit} (futures)"),
+            "mean share of A at a ceasefire (futures)".into(),
+            "mean renewed war within 60 (futures)".into(),
+        ]);
+        values.clear();
+        for (r, f) in rows.iter_mut().zip(futures) {
+            let s = shares(sc, f);
+            r.extend([
+                Cell::Percent(s.early),
+                Cell::Percent(s.ceasefire),
+                Cell::Value(s.median_time),
+                Cell::Percent(s.mean_share),
+                Cell::Percent(s.mean_renewed_60),
+            ]);
+            values.push(s.early);
+        }
+    }
+    let what = if cmp.futures.is_some() {
+        format!("share of sampled futures with a ceasefire within {EARLY} {unit}s")
+    } else {
+        "share of seeded runs with a ceasefire".to_string()
+    };
+    let numeric = (1..head.len()).collect();
+    vec![
+        Block::Table {
+            head,
+            rows,
+            numeric,
+        },
+        Block::Figure {
+            chart: Chart::Bar(BarChart {
+                rows: cmp.labels.to_vec(),
+                values,
+                x_label: what.clone(),
+                tones: (0..cmp.labels.len()).map(Tone::Series).collect(),
+                shares: true,
+                x_max: 1.0,
+            }),
+            caption: format!("Each policy beside the baseline: {what}."),
+        },
+    ]
 }
