@@ -233,3 +233,49 @@ pub fn compare(
         best_mean,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regret_by_hand() {
+        // Three futures, two policies, one output (less is better); policy b has no value in
+        // the last future, scored as 10.
+        let all = vec![
+            vec![vec![1.0], vec![3.0]],
+            vec![vec![5.0], vec![2.0]],
+            vec![vec![4.0], vec![f64::NAN]],
+        ];
+        let labels = ["none".to_string(), "b".to_string()];
+        let c = compare(
+            &all,
+            &labels,
+            &["y".to_string()],
+            Objective {
+                output: 0,
+                maximize: false,
+                fallback: Some(10.0),
+            },
+            CompareRun {
+                scenario: "s.toml".into(),
+                model: "m".into(),
+                seed: 1,
+                objective: "y".into(),
+            },
+        );
+        let (a, b) = (&c.policies[0], &c.policies[1]);
+        assert_eq!((a.max_regret, b.max_regret), (3.0, 6.0));
+        assert!((a.regret.mean - 1.0).abs() < 1e-12 && (b.regret.mean - 8.0 / 3.0).abs() < 1e-12);
+        assert_eq!((a.wins, b.wins), (2, 1));
+        assert_eq!(a.best_share, 2.0 / 3.0);
+        assert!((b.objective.mean - 5.0).abs() < 1e-12);
+        assert_eq!(b.outputs[0].stats.missing, 1);
+        assert_eq!((c.robust, c.best_mean), (0, 0));
+        assert_eq!(c.most_robust.policy, "none");
+        let json = serde_json::to_value(&c).unwrap();
+        assert_eq!(json["most_robust"]["criterion"], "minimax regret");
+        assert!(json["policies"][0].get("wins").is_none());
+        assert!(json.get("robust").is_none());
+    }
+}

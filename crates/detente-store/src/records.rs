@@ -9,9 +9,16 @@
 //! `~/.local/share/detente` on Linux). It is created if missing. The database is `runs.sqlite`
 //! in it.
 //!
+//! # Off
+//!
+//! [`recording_from_env`] reads `DETENTE_RECORD` (`off` turns recording off for a run, an
+//! unknown value is an error); a caller that is told not to record opens nothing here, so no
+//! directory or database is created.
+//!
 //! # Use
 //!
 //! ```ignore
+//! use detente_store::records::{NewRun, Records, RunKind};
 //! let records = Records::open_default()?;
 //! let id = records.start(&NewRun::from_env(RunKind::Explore, &path, &bytes, Some(seed)))?;
 //! match do_the_run() {
@@ -716,9 +723,6 @@ pub fn now_rfc3339() -> String {
     rfc3339(jiff::Timestamp::now().as_second())
 }
 
-/// The form of every recorded time: RFC 3339 UTC in whole seconds.
-const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%SZ";
-
 /// 1970-01-01T00:00:00, UTC. Civil times, not `jiff::Timestamp`, whose range stops a day
 /// short of 9999-12-31 (it leaves room for any offset) while the records are all UTC.
 const EPOCH: jiff::civil::DateTime = jiff::civil::DateTime::constant(1970, 1, 1, 0, 0, 0, 0);
@@ -733,19 +737,45 @@ pub fn rfc3339(unix_secs: i64) -> String {
         } else {
             jiff::civil::DateTime::MAX
         });
-    t.strftime(TIME_FORMAT).to_string()
+    // One fixed form: formatted by hand, which keeps jiff's strftime out of the binary.
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 /// The inverse of [`rfc3339`] (exactly that form: `YYYY-MM-DDTHH:MM:SSZ`, four-digit year).
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
-    // jiff's parser also takes a sign, fewer digits or a leap second (as :59): the records
-    // hold one form.
     let b = s.as_bytes();
-    let digits = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
-    if b.len() != 20 || !digits.iter().all(|&i| b[i].is_ascii_digit()) || b[17] > b'5' {
+    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' {
         return None;
     }
-    let t = jiff::civil::DateTime::strptime(TIME_FORMAT, s).ok()?;
+    if b[16] != b':' || b[19] != b'Z' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i16> {
+        let t = s.get(r)?;
+        t.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| t.parse().ok())?
+    };
+    let small = |r| num(r).and_then(|n| i8::try_from(n).ok());
+    // jiff checks the calendar: the month's length, leap years, 00..=59 seconds.
+    let t = jiff::civil::DateTime::new(
+        num(0..4)?,
+        small(5..7)?,
+        small(8..10)?,
+        small(11..13)?,
+        small(14..16)?,
+        small(17..19)?,
+        0,
+    )
+    .ok()?;
     Some(t.duration_since(EPOCH).as_secs())
 }
 
