@@ -22,8 +22,9 @@
 //!   **null** (never a stored NaN, which pandas skips but polars sorts above every number).
 //!   Uncompressed, plain encoding, no dictionary, writer version 1.0, `created_by` =
 //!   `detente <version>`, and key-value metadata from [`Meta`] (keys `detente.*`) followed by
-//!   the content hash ([`ContentHash`], `detente.content_xxh64`). Row groups are aligned on
-//!   absolute run indices: a row group holds the runs of one block
+//!   the content hash (`detente.content_xxh64`, an XXH64 of the columns, the metadata and the
+//!   rows as they read back). Row groups are aligned on absolute run indices: a row group
+//!   holds the runs of one block
 //!   `[k * ROW_GROUP_RUNS, (k + 1) * ROW_GROUP_RUNS)`. Nothing in the file depends on time,
 //!   randomness or on how the caller split the rows into calls: the bytes are a function of
 //!   the columns, the metadata and the rows alone (and of detente's version, through
