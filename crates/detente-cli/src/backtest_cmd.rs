@@ -13,7 +13,7 @@ use detente_core::import::{self, Format};
 
 use crate::Fail;
 use crate::cli::OutArgs;
-use crate::report::render;
+use crate::diagnostics::render;
 use crate::{format, input, write};
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -166,8 +166,12 @@ mod tests {
                 Ok(_) => panic!("duplicates must be refused"),
             };
         assert_eq!(diags.iter().filter(|d| d.is_error()).count(), 3999);
-        let out = crate::report::render("dup.csv", &text, &diags);
-        assert_eq!(out.matches("× ").count(), crate::report::SHOWN, "{out}");
+        let out = crate::diagnostics::render("dup.csv", &text, &diags);
+        assert_eq!(
+            out.matches("× ").count(),
+            crate::diagnostics::SHOWN,
+            "{out}"
+        );
         assert!(
             out.contains("... and 3,979 more errors of these kinds: 3,979 in `actor.id`"),
             "{out}"

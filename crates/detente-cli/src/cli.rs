@@ -124,6 +124,9 @@ pub struct SweepArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Do not record this run in the run records (as DETENTE_RECORD=off does).
+    #[arg(long)]
+    pub no_record: bool,
 }
 
 #[derive(Args, Debug)]

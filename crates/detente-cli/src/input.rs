@@ -7,7 +7,7 @@ use detente_core::import::{self, Format, Imported};
 use detente_core::{Diagnostic, MAX_INPUT_BYTES};
 
 use crate::Fail;
-use crate::report::render;
+use crate::diagnostics::render;
 
 /// A file read and understood, with its text kept for later diagnostics.
 pub struct Input {

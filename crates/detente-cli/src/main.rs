@@ -6,14 +6,18 @@
 mod backtest_cmd;
 mod check_cmd;
 mod cli;
+mod compare_cmd;
+mod diagnostics;
+mod discover_cmd;
+mod explore_cmd;
 mod format;
 mod input;
-mod records;
-mod report;
+mod merge_cmd;
 mod report_cmd;
+mod runs_cmd;
+mod sensitivity_cmd;
 mod serve;
 mod sweep;
-mod table;
 mod text;
 mod write;
 
@@ -54,6 +58,20 @@ impl Fail {
     }
 }
 
+// The store's errors become failures here, once: a results file's message says what to do
+// itself; a record's help comes from the error.
+impl From<detente_store::ResultsError> for Fail {
+    fn from(e: detente_store::ResultsError) -> Self {
+        Fail::new(e.to_string(), None)
+    }
+}
+
+impl From<detente_store::RecordsError> for Fail {
+    fn from(e: detente_store::RecordsError) -> Self {
+        Fail::new(e.to_string(), Some(&e.help()))
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -61,12 +79,12 @@ fn main() -> ExitCode {
         Command::Run(a) => run_cmd(a),
         Command::Import(a) => import_cmd(a),
         Command::Models(a) => models(a),
-        Command::Explore(a) => sweep::explore(a),
-        Command::Merge(a) => sweep::merge(a),
-        Command::Sensitivity(a) => sweep::sensitivity(a),
-        Command::Discover(a) => sweep::discover(a),
-        Command::Compare(a) => sweep::compare(a),
-        Command::Runs(a) => sweep::runs(a),
+        Command::Explore(a) => explore_cmd::explore(a),
+        Command::Merge(a) => merge_cmd::merge(a),
+        Command::Sensitivity(a) => sensitivity_cmd::sensitivity(a),
+        Command::Discover(a) => discover_cmd::discover(a),
+        Command::Compare(a) => compare_cmd::compare(a),
+        Command::Runs(a) => runs_cmd::runs(a),
         Command::Backtest(a) => backtest_cmd::backtest(a),
         Command::Report(a) => report_cmd::report(a),
         Command::Serve(a) => serve::serve(a),
@@ -85,7 +103,7 @@ fn main() -> ExitCode {
                 let _ = write!(
                     err,
                     "{}",
-                    report::render_plain(&f.message, f.help.as_deref())
+                    diagnostics::render_plain(&f.message, f.help.as_deref())
                 );
             }
             ExitCode::from(1)

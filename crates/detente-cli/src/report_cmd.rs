@@ -76,7 +76,7 @@ fn fail(a: &ReportArgs, e: ReportError) -> Fail {
         let mut err = std::io::stderr().lock();
         let _ = std::io::Write::write_all(
             &mut err,
-            crate::report::render("--where", cond, std::slice::from_ref(&d)).as_bytes(),
+            crate::diagnostics::render("--where", cond, std::slice::from_ref(&d)).as_bytes(),
         );
         return Fail::reported("the --where condition is not valid");
     }

@@ -424,3 +424,76 @@ fn every_sweep_is_recorded_and_can_be_shown() {
     let o = run_in(d.path(), &["runs", "show", "99"]);
     assert_eq!(o.code, 1);
 }
+
+#[test]
+fn recording_can_be_turned_off_for_one_run() {
+    let d = tempfile::tempdir().unwrap();
+    let data = d.path().join("data");
+    let db = data.join("runs.sqlite");
+    let sweeps: [&[&str]; 4] = [
+        &["explore", WAR, "--runs", "20"],
+        &["sensitivity", WAR, "--samples", "4", "--bootstrap", "0"],
+        &[
+            "discover",
+            WAR,
+            "--where",
+            "ceasefire_month <= 12",
+            "--runs",
+            "50",
+        ],
+        &["compare", WAR, "--policy", "us_walks_away", "--runs", "20"],
+    ];
+    for args in sweeps {
+        let o = run_in(&data, &[args, &["--no-record"]].concat());
+        assert_eq!(o.code, 0, "{args:?}: {}", o.stderr);
+        assert!(!o.stderr.contains("recorded as run"), "{}", o.stderr);
+        for off in ["off", "0", "no", "False"] {
+            let o = output(
+                detente()
+                    .env("DETENTE_DATA_DIR", &data)
+                    .env("DETENTE_RECORD", off)
+                    .args(args),
+            );
+            assert_eq!(o.code, 0, "{args:?} {off}: {}", o.stderr);
+            assert!(!o.stderr.contains("recorded as run"), "{}", o.stderr);
+        }
+    }
+    assert!(
+        !data.exists(),
+        "no data directory, no database: {}",
+        db.display()
+    );
+
+    // An unknown value is an error naming the variable, before any work (and even with
+    // --no-record, so that a typo is never ignored).
+    for extra in [&[][..], &["--no-record"][..]] {
+        let o = output(
+            detente()
+                .env("DETENTE_DATA_DIR", &data)
+                .env("DETENTE_RECORD", "of")
+                .args([&["explore", WAR, "--runs", "20"][..], extra].concat()),
+        );
+        assert_eq!(o.code, 1, "{}", o.stderr);
+        assert!(
+            flat(&o.stderr).contains("DETENTE_RECORD is `of`, which is neither on nor off"),
+            "{}",
+            o.stderr
+        );
+    }
+    assert!(!data.exists());
+
+    // On (or unset) records as before.
+    let o = output(
+        detente()
+            .env("DETENTE_DATA_DIR", &data)
+            .env("DETENTE_RECORD", "on")
+            .args(["explore", WAR, "--runs", "20"]),
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        flat(&o.stderr).contains("recorded as run 1"),
+        "{}",
+        o.stderr
+    );
+    assert!(db.exists());
+}

@@ -111,7 +111,8 @@ impl<'a> Plan<'a> {
     /// `row`, setting the sampled values in `scratch`, a copy of the plan's scenario kept from
     /// run to run, instead of in a new copy. Every run sets the same slots, so the copy is the
     /// very scenario `with_values` builds, unless round-0 shocks rewrite it (`into_start`).
-    fn row_in(&self, scratch: &mut Option<Scenario>, run: u64) -> Result<Vec<f64>, RunFailure> {
+    /// Start with `None`; what is left in it from any run gives the same row.
+    pub fn row_in(&self, scratch: &mut Option<Scenario>, run: u64) -> Result<Vec<f64>, RunFailure> {
         let n = self.inputs().len();
         let mut row = Vec::with_capacity(n + self.outputs.len());
         row.resize(n, 0.0);

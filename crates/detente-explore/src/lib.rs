@@ -3,10 +3,13 @@
 //! Like the core, this crate does no I/O: it turns a scenario and a design into rows of
 //! numbers and summaries, and the command line writes them.
 
+pub mod compare;
 pub mod explore;
 pub mod expr;
 pub mod prim;
+pub mod run;
 pub mod sample;
 pub mod sensitivity;
 pub mod sobol_seq;
+pub mod summaries;
 pub mod summary;

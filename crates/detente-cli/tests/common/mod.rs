@@ -14,7 +14,8 @@ pub fn root() -> PathBuf {
 /// `detente` run in `dir`.
 pub fn detente_in(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("detente").unwrap();
-    c.current_dir(dir);
+    // The developer's own switch must not change what the tests see.
+    c.current_dir(dir).env_remove("DETENTE_RECORD");
     c
 }
 
