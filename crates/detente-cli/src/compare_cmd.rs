@@ -3,7 +3,7 @@
 use detente_explore::compare::{
     CompareRun, Objective, compare as compare_policies, policy_outputs,
 };
-use detente_explore::explore::{Plan, ceasefire_time_column};
+use detente_explore::explore::Plan;
 use detente_explore::run::run_blocks;
 use detente_store::records::RunKind;
 
@@ -26,29 +26,30 @@ pub fn compare(a: cli::CompareArgs) -> Result<(), Fail> {
         a.sweep.seed,
         a.runs,
     );
-    let default_objective = s
-        .scenario
-        .war
-        .as_ref()
-        .map(|_| ceasefire_time_column(&s.scenario));
-    let objective = a.objective.clone().or(default_objective.clone()).ok_or_else(|| {
-        Fail::new(
-            "compare needs an objective to measure regret on",
-            Some(&format!(
-                "name an output with --objective (and --maximize if more is better); the outputs are {}",
-                detente_core::diag::list(&plan.outputs.iter().map(String::as_str).collect::<Vec<_>>())
-            )),
-        )
-    })?;
+    let declared = s.model.outputs(&plan.scenario);
+    let default_objective = declared.objective.as_ref();
+    let objective = a
+        .objective
+        .clone()
+        .or(default_objective.map(|o| o.column.clone()))
+        .ok_or_else(|| {
+            Fail::new(
+                "compare needs an objective to measure regret on",
+                Some(&format!(
+                    "name an output with --objective (and --maximize if more is better); the outputs are {}",
+                    detente_core::diag::list(&plan.outputs.iter().map(String::as_str).collect::<Vec<_>>())
+                )),
+            )
+        })?;
     let o = pick_outputs(&plan, std::slice::from_ref(&objective))?[0];
-    // No ceasefire counts as one round past the horizon (the worst outcome on that scale).
-    let fallback = match (
-        &s.scenario.war,
-        Some(&objective) == default_objective.as_ref(),
-    ) {
-        (Some(w), true) => Some(w.horizon as f64 + 1.0),
-        _ => None,
-    };
+    let maximize =
+        a.maximize || (a.objective.is_none() && default_objective.is_some_and(|d| d.maximize));
+    // A run without a value counts as the column's stand-in for "none" where it has one (no
+    // ceasefire: one round past the horizon, the worst on that scale).
+    let fallback = declared
+        .column(&objective)
+        .and_then(|c| c.none.as_ref())
+        .map(|s| s.value);
     let mut candidates: Vec<Option<String>> = vec![None];
     candidates.extend(a.policies.iter().cloned().map(Some));
     let label = |c: &Option<String>| c.clone().unwrap_or_else(|| "none".into());
@@ -84,7 +85,7 @@ pub fn compare(a: cli::CompareArgs) -> Result<(), Fail> {
             &plan.outputs,
             Objective {
                 output: o,
-                maximize: a.maximize,
+                maximize,
                 fallback,
             },
             CompareRun {
@@ -94,7 +95,7 @@ pub fn compare(a: cli::CompareArgs) -> Result<(), Fail> {
                 objective: objective.clone(),
             },
         );
-        let dir = if a.maximize {
+        let dir = if maximize {
             "more is better"
         } else {
             "less is better"

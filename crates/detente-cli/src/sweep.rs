@@ -49,20 +49,8 @@ pub fn setup(a: &cli::SweepArgs) -> Result<Setup, Fail> {
     // Checked before any work, even with --no-record: a misspelt value is never ignored.
     let record = records::recording_from_env()? && !a.no_record;
     let scenario = item.scenario.clone();
-    let name = a.model.clone().unwrap_or_else(|| {
-        if scenario.war.is_some() {
-            "war"
-        } else {
-            "compromise"
-        }
-        .to_string()
-    });
-    let model = model::by_name(&name).ok_or_else(|| {
-        Fail::new(
-            format!("unknown model `{name}`"),
-            Some("run `detente models` to list them"),
-        )
-    })?;
+    let model = model::choose(&scenario, a.model.as_deref())
+        .map_err(|e| Fail::new(e.to_string(), Some(&e.help())))?;
     Ok(Setup {
         path: a.input.file.clone(),
         bytes,

@@ -13,8 +13,6 @@ use rayon::prelude::*;
 
 use crate::sample::{Design, Sampler, run_seed};
 
-pub use detente_core::model::war::EARLY as EARLY_ROUNDS;
-
 /// Everything needed to compute any run of a sweep.
 pub struct Plan<'a> {
     /// The scenario as the chosen policy makes it, before sampling.
@@ -152,8 +150,6 @@ pub fn output_flags(sc: &Scenario, model: &dyn Model) -> Vec<bool> {
         .map(|c| c.kind == ColumnKind::Flag)
         .collect()
 }
-
-pub use detente_core::model::war::ceasefire_time_column;
 
 /// The value that stands for "none" in output `column`, where one is neutral, and why (see
 /// [`detente_core::model::StandIn`]).

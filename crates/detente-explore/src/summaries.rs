@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::explore::{EARLY_ROUNDS, Plan, ceasefire_time_column};
+use crate::explore::Plan;
 use crate::prim::PrimBox;
 use crate::sensitivity::{MorrisIndices, SobolIndices};
 use crate::summary::{Column, QUANTILES, Stats};
@@ -45,36 +45,13 @@ impl ExploreSummariser {
                 n: 0,
             });
         };
-        let idx = |n: &str| names.iter().position(|c| c == n);
-        if let Some(c) = idx("ceasefire") {
-            event(
-                "a ceasefire".into(),
-                Box::new(move |r: &[f64]| Some(r[c] == 1.0)),
-            );
-        }
-        let time = ceasefire_time_column(&plan.scenario);
-        let unit = time.trim_start_matches("ceasefire_").to_string();
-        if let Some(c) = idx(&time) {
-            for h in EARLY_ROUNDS {
-                event(
-                    format!("a ceasefire by {unit} {h}"),
-                    Box::new(move |r: &[f64]| Some(r[c] <= h as f64)),
-                );
+        // The events the model declares, read as conditions over the columns; one that
+        // names a column this exploration lacks is left out.
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        for e in plan.model.outputs(&plan.scenario).events {
+            if let Ok(cond) = crate::expr::parse(&e.condition, &refs) {
+                event(e.words, Box::new(move |r: &[f64]| Some(cond.eval(r))));
             }
-        }
-        for (k, n) in names.iter().enumerate().skip(inputs) {
-            if let Some(who) = n.strip_prefix("victory.") {
-                event(
-                    format!("{who} wins militarily"),
-                    Box::new(move |r: &[f64]| Some(r[k] == 1.0)),
-                );
-            }
-        }
-        if let Some(c) = idx("ongoing") {
-            event(
-                "still fighting at the horizon".into(),
-                Box::new(move |r: &[f64]| Some(r[c] == 1.0)),
-            );
         }
         ExploreSummariser {
             columns: vec![Column::default(); names.len()],
