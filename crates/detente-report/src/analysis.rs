@@ -45,7 +45,13 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(sc: &'a Scenario, opts: &'a ReportOptions) -> Result<Context<'a>, ReportError> {
+    /// `given` is a run of the primary model made already (under the policy named, or none),
+    /// used as it is instead of running it again.
+    pub fn new(
+        sc: &'a Scenario,
+        opts: &'a ReportOptions,
+        mut given: Option<(Option<String>, RunOutput)>,
+    ) -> Result<Context<'a>, ReportError> {
         if opts.runs == 0 || opts.runs > MAX_RUNS {
             return Err(ReportError::new(
                 format!("runs must be between 1 and {MAX_RUNS}, got {}", opts.runs),
@@ -115,7 +121,16 @@ impl<'a> Context<'a> {
         };
         let mut runs = Vec::new();
         let mut skipped = Vec::new();
+        let mut take = |policy: Option<&str>, m: &dyn Model| -> Option<RunOutput> {
+            let fits = given.as_ref().is_some_and(|(p, _)| p.as_deref() == policy)
+                && m.info().name == primary.info().name;
+            fits.then(|| given.take().expect("checked").1)
+        };
         for m in candidates {
+            if let Some(out) = take(None, m) {
+                runs.push(ModelRun { model: m, out });
+                continue;
+            }
             match detente_core::output::run(sc, &title, m, None, &ro) {
                 Ok(out) => runs.push(ModelRun { model: m, out }),
                 Err(e) if m.info().name == primary.info().name => return Err(fail(e)),
@@ -124,7 +139,10 @@ impl<'a> Context<'a> {
         }
         let policy_runs = policies
             .iter()
-            .map(|p| detente_core::output::run(sc, &title, primary, Some(p), &ro).map_err(fail))
+            .map(|p| match take(Some(p), primary) {
+                Some(out) => Ok(out),
+                None => detente_core::output::run(sc, &title, primary, Some(p), &ro).map_err(fail),
+            })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Context {
             sc,

@@ -13,6 +13,7 @@ mod sections;
 mod view;
 
 use detente_core::Scenario;
+use detente_core::output::RunOutput;
 
 pub use html::escape;
 
@@ -106,7 +107,18 @@ impl std::error::Error for ReportError {}
 
 /// Builds the report. Checks every option before any model runs.
 pub fn build(scenario: &Scenario, opts: &ReportOptions) -> Result<Report, ReportError> {
-    let ctx = analysis::Context::new(scenario, opts)?;
+    build_with(scenario, opts, None)
+}
+
+/// [`build`], reusing a run of the primary model made already: `given` is the policy it was
+/// made under (`None` for the baseline) and its output, made with `opts.seed`. A front end that
+/// shows a run and its report computes the run once.
+pub fn build_with(
+    scenario: &Scenario,
+    opts: &ReportOptions,
+    given: Option<(Option<String>, RunOutput)>,
+) -> Result<Report, ReportError> {
+    let ctx = analysis::Context::new(scenario, opts, given)?;
     let mut sections = vec![
         sections::overview(&ctx),
         sections::scenario(&ctx),
@@ -530,5 +542,53 @@ to = 5
             ..opts(10, 0)
         });
         assert_eq!(e.field.as_deref(), Some("where"));
+    }
+
+    #[test]
+    fn a_run_given_to_the_report_is_used_not_made_again() {
+        let sc = war();
+        let o = ReportOptions {
+            model: Some("war".into()),
+            policies: vec!["us_walks_away".into()],
+            ..opts(50, 3)
+        };
+        let made = |policy: Option<&str>| {
+            let mut out = detente_core::output::run(
+                &sc,
+                "s",
+                &detente_core::model::WarModel,
+                policy,
+                &detente_core::model::RunOptions { seed: 3 },
+            )
+            .unwrap();
+            // A sentence no run writes: it shows only if the report used this very run.
+            out.detail
+                .as_mut()
+                .unwrap()
+                .summary
+                .push("GIVEN RUN".into());
+            out
+        };
+        let html = build_with(&sc, &o, Some((None, made(None))))
+            .unwrap()
+            .to_html();
+        assert!(html.contains("GIVEN RUN"));
+        // The policy's run shows in the comparison through its ensemble: an odd share marks it.
+        let mut policy_run = made(Some("us_walks_away"));
+        let d = policy_run.detail.as_mut().unwrap();
+        let mut w = d
+            .data
+            .downcast_ref::<detente_core::model::war::output::WarOutput>()
+            .unwrap()
+            .clone();
+        w.ensemble.as_mut().unwrap().ceasefire = 0.9996;
+        d.data = std::sync::Arc::new(w);
+        let html = build_with(&sc, &o, Some((Some("us_walks_away".into()), policy_run)))
+            .unwrap()
+            .to_html();
+        assert!(html.contains("<td class=\"num\">>99%</td>"));
+        // The same report as one that made every run itself, the marker aside.
+        let plain = build(&sc, &o).unwrap().to_html();
+        assert!(!plain.contains("GIVEN RUN") && !plain.contains("<td class=\"num\">>99%</td>"));
     }
 }

@@ -595,11 +595,17 @@ fn compute(
         }
         RunError::Stopped(s) => RunFail::Stopped(s),
     })?;
-    let (report, report_error) =
-        match crate::charts::build(&scenario, &model_name, policy.as_deref(), runs, seed) {
-            Ok(r) => (Some(r), None),
-            Err(e) => (None, Some(e)),
-        };
+    let (report, report_error) = match crate::charts::build(
+        &scenario,
+        &model_name,
+        policy.as_deref(),
+        runs,
+        seed,
+        output.clone(),
+    ) {
+        Ok(r) => (Some(r), None),
+        Err(e) => (None, Some(e)),
+    };
     // A report cut short says so only in words; the token says why.
     if let Err(s) = cancel::check() {
         return Err(RunFail::Stopped(s));
