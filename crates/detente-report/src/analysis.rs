@@ -492,3 +492,162 @@ pub fn discover(ex: &Exploration, e: &Expr) -> Found {
         names,
     }
 }
+
+/// One column of the baseline's futures, summarised for drawing.
+pub struct ColumnView {
+    /// Its name.
+    pub name: String,
+    /// Its statistics.
+    pub stats: detente_explore::summary::Stats,
+    /// The values, for a histogram, when the column is drawn as one (it varies and is not
+    /// yes/no): (low, high, share of runs) per bin.
+    pub bins: Option<Vec<(f64, f64, f64)>>,
+}
+
+/// Every result the report shows, computed before any of it is drawn: the sections only
+/// format what is here.
+pub struct Computed<'a> {
+    /// The options, the scenario and every model's run.
+    pub ctx: Context<'a>,
+    /// The sampled futures, when the scenario has uncertain numbers.
+    pub ex: Option<Exploration<'a>>,
+    /// The model's own comparison of the policies, if it has one.
+    pub compare: Option<Vec<detente_core::model::view::Block>>,
+    /// Per issue, per policy (the baseline first): the 5-95% range across the futures.
+    pub whiskers: Vec<Vec<Option<(f64, f64)>>>,
+    /// The model's own view of the baseline's futures.
+    pub futures: Vec<detente_core::model::view::Block>,
+    /// Each output column of the baseline's futures.
+    pub columns: Vec<ColumnView>,
+    /// Per input: central value and 5% and 95% quantiles.
+    pub inputs: Vec<[f64; 3]>,
+    /// One-at-a-time swings.
+    pub tornadoes: Vec<Tornado>,
+    /// Each condition discovery explains and what PRIM found.
+    pub found: Vec<(String, Found)>,
+}
+
+fn stats_of(values: &[f64]) -> detente_explore::summary::Stats {
+    let mut c = detente_explore::summary::Column::default();
+    values.iter().for_each(|&x| c.push(x));
+    c.stats()
+}
+
+/// Runs everything the report needs.
+pub fn compute<'a>(ctx: Context<'a>) -> Result<Computed<'a>, ReportError> {
+    use detente_core::model::view::{Comparison, Futures};
+    let sc = ctx.sc;
+    let ex = if sc.uncertain_slots().is_empty() {
+        None
+    } else {
+        Some(explore(&ctx)?)
+    };
+    let mut labels = vec!["baseline (no policy)".to_string()];
+    labels.extend(ctx.policies.iter().cloned());
+    // Each policy's outputs across the same futures, the baseline first.
+    let outputs: Option<Vec<Vec<f64>>> = ex.as_ref().map(|ex| {
+        let mut v = vec![
+            ex.rows
+                .chunks(ex.width())
+                .flat_map(|r| r[ex.k..].iter().copied())
+                .collect(),
+        ];
+        v.extend(ex.policy_outputs.iter().cloned());
+        v
+    });
+    let names: Vec<String> = ex
+        .as_ref()
+        .map_or_else(Vec::new, |ex| ex.columns[ex.k..].to_vec());
+    let mut outs: Vec<&RunOutput> = vec![ctx.primary_run()];
+    outs.extend(ctx.policy_runs.iter());
+    let compare = if ctx.policies.is_empty() {
+        None
+    } else {
+        let cmp = Comparison {
+            labels: &labels,
+            runs: outs.clone(),
+            futures: outputs.as_ref().map(|o| {
+                o.iter()
+                    .map(|outputs| Futures {
+                        columns: &names,
+                        outputs,
+                    })
+                    .collect()
+            }),
+        };
+        ctx.primary.compare_view(sc, &cmp)
+    };
+    let width = names.len().max(1);
+    let whiskers: Vec<Vec<Option<(f64, f64)>>> = (0..sc.issues.len())
+        .map(|k| {
+            (0..outs.len())
+                .map(|j| {
+                    let o = outputs.as_ref()?;
+                    let v: Vec<f64> = o[j].chunks(width).map(|r| r[k]).collect();
+                    let s = stats_of(&v);
+                    Some((s.quantiles[0], s.quantiles[4]))
+                })
+                .collect()
+        })
+        .collect();
+    let (futures, columns, inputs, tornadoes, found) = match &ex {
+        None => (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new()),
+        Some(ex) => {
+            let baseline = outputs.as_ref().expect("futures with an exploration");
+            let futures = ctx.primary.futures_view(
+                sc,
+                &Futures {
+                    columns: &names,
+                    outputs: &baseline[0],
+                },
+            );
+            let n = ex.n();
+            let columns = (ex.k..ex.width())
+                .map(|c| {
+                    let values = ex.column(c);
+                    let stats = stats_of(&values);
+                    let binary = values.iter().all(|&x| x.is_nan() || x == 0.0 || x == 1.0);
+                    let drawn = !(binary || stats.n == 0 || stats.max <= stats.min);
+                    ColumnView {
+                        name: ex.columns[c].clone(),
+                        bins: drawn.then(|| crate::charts::bins(&values, n)),
+                        stats,
+                    }
+                })
+                .collect();
+            let inputs = ex
+                .plan
+                .inputs()
+                .iter()
+                .enumerate()
+                .map(|(d, u)| {
+                    [
+                        u.clamp(u.dist.central()),
+                        ex.plan.sampler.value(d, SWING[0]),
+                        ex.plan.sampler.value(d, SWING[1]),
+                    ]
+                })
+                .collect();
+            let tornadoes = tornadoes(&ctx, ex)?;
+            let found = events(&ctx, ex)
+                .into_iter()
+                .map(|(src, e)| {
+                    let f = discover(ex, &e);
+                    (src, f)
+                })
+                .collect();
+            (futures, columns, inputs, tornadoes, found)
+        }
+    };
+    Ok(Computed {
+        ctx,
+        ex,
+        compare,
+        whiskers,
+        futures,
+        columns,
+        inputs,
+        tornadoes,
+        found,
+    })
+}

@@ -131,16 +131,11 @@ pub fn build_with(
             sections.extend(d.sections.iter().map(view::section));
         }
     }
-    let ex = if scenario.uncertain_slots().is_empty() {
-        None
-    } else {
-        Some(analysis::explore(&ctx)?)
-    };
-    sections.extend(sections::policies(&ctx, ex.as_ref()));
-    if let Some(ex) = &ex {
-        sections.extend(sections::uncertainty(&ctx, ex)?);
-    }
-    sections.push(sections::method(&ctx));
+    let computed = analysis::compute(ctx)?;
+    sections.extend(sections::policies(&computed));
+    sections.extend(sections::uncertainty(&computed));
+    let ctx = &computed.ctx;
+    sections.push(sections::method(ctx));
     Ok(Report {
         title: ctx.title.clone(),
         sections,

@@ -2,12 +2,12 @@
 
 use detente_core::output::{RoundOutput, RunOutput};
 use detente_core::{Issue, Param};
-use detente_explore::summary::{Column, QUANTILES};
+use detente_explore::summary::QUANTILES;
 
-use crate::analysis::{self, Context, Exploration, SWING};
+use crate::Section;
+use crate::analysis::{self, Computed, Context, Exploration, SWING};
 use crate::charts::{self, BarChart, DotChart, Key, KeyKind, Line, LineChart, Mark, Marker};
 use crate::html::{code, escape, figure, h3, note, num, opt, p, pct, sig, table};
-use crate::{ReportError, Section};
 
 fn section(id: &str, title: &str, html: String) -> Section {
     Section {
@@ -515,7 +515,8 @@ pub fn trajectories(ctx: &Context) -> Option<Section> {
 
 // ---------------------------------------------------------------------------------------------
 
-pub fn policies(ctx: &Context, ex: Option<&Exploration>) -> Option<Section> {
+pub fn policies(c: &Computed) -> Option<Section> {
+    let (ctx, ex) = (&c.ctx, c.ex.as_ref());
     if ctx.policies.is_empty() {
         return None;
     }
@@ -566,32 +567,8 @@ pub fn policies(ctx: &Context, ex: Option<&Exploration>) -> Option<Section> {
         &[],
     ));
 
-    // Each policy's outputs across the same futures, the baseline first.
-    let outputs: Option<Vec<Vec<f64>>> = ex.map(|ex| {
-        let mut v = vec![
-            ex.rows
-                .chunks(ex.width())
-                .flat_map(|r| r[ex.k..].iter().copied())
-                .collect(),
-        ];
-        v.extend(ex.policy_outputs.iter().cloned());
-        v
-    });
-    let names: Vec<String> = ex.map_or_else(Vec::new, |ex| ex.columns[ex.k..].to_vec());
-    let cmp = detente_core::model::view::Comparison {
-        labels: &labels,
-        runs: outs.clone(),
-        futures: outputs.as_ref().map(|o| {
-            o.iter()
-                .map(|outputs| detente_core::model::view::Futures {
-                    columns: &names,
-                    outputs,
-                })
-                .collect()
-        }),
-    };
-    if let Some(blocks) = ctx.primary.compare_view(sc, &cmp) {
-        h.push_str(&crate::view::blocks(&blocks));
+    if let Some(blocks) = &c.compare {
+        h.push_str(&crate::view::blocks(blocks));
     } else {
         let rows: Vec<Vec<String>> = labels
             .iter()
@@ -613,18 +590,7 @@ pub fn policies(ctx: &Context, ex: Option<&Exploration>) -> Option<Section> {
                 let Some(x) = o.issues[k].outcome else {
                     continue;
                 };
-                let whisker = ex.map(|ex| {
-                    let v: Vec<f64> = if j == 0 {
-                        ex.column(ex.k + k)
-                    } else {
-                        let w = ex.width() - ex.k;
-                        ex.policy_outputs[j - 1].chunks(w).map(|r| r[k]).collect()
-                    };
-                    let mut c = Column::default();
-                    v.iter().for_each(|&x| c.push(x));
-                    let s = c.stats();
-                    (s.quantiles[0], s.quantiles[4])
-                });
+                let whisker = c.whiskers[k][j];
                 marks.push(Mark {
                     row: j,
                     x,
@@ -663,20 +629,15 @@ pub fn policies(ctx: &Context, ex: Option<&Exploration>) -> Option<Section> {
 
 // ---------------------------------------------------------------------------------------------
 
-pub fn uncertainty(ctx: &Context, ex: &Exploration) -> Result<Vec<Section>, ReportError> {
-    let mut out = vec![distributions(ctx, ex)];
-    out.push(sensitivity(ctx, ex)?);
-    out.push(discovery(ctx, ex));
-    Ok(out)
+pub fn uncertainty(c: &Computed) -> Vec<Section> {
+    let Some(ex) = &c.ex else { return Vec::new() };
+    vec![distributions(c, ex), sensitivity(c), discovery(c)]
 }
 
-fn stats_row(name: &str, values: &[f64]) -> (Vec<String>, detente_explore::summary::Stats) {
-    let mut c = Column::default();
-    values.iter().for_each(|&x| c.push(x));
-    let s = c.stats();
+fn stats_row(name: &str, s: &detente_explore::summary::Stats) -> Vec<String> {
     let mut r = vec![code(name), s.n.to_string(), num(s.mean), num(s.sd)];
     r.extend(s.quantiles.iter().map(|&q| num(q)));
-    (r, s)
+    r
 }
 
 fn stats_head() -> Vec<String> {
@@ -690,7 +651,8 @@ fn stats_head() -> Vec<String> {
     h
 }
 
-fn distributions(ctx: &Context, ex: &Exploration) -> Section {
+fn distributions(cp: &Computed, ex: &Exploration) -> Section {
+    let ctx = &cp.ctx;
     let sc = ctx.sc;
     let n = ex.n();
     let mut h = String::new();
@@ -704,14 +666,14 @@ fn distributions(ctx: &Context, ex: &Exploration) -> Section {
         .plan
         .inputs()
         .iter()
-        .enumerate()
-        .map(|(d, u)| {
+        .zip(&cp.inputs)
+        .map(|(u, [central, lo, hi])| {
             vec![
                 code(&u.name),
                 escape(&u.dist.to_string()),
-                num(u.clamp(u.dist.central())),
-                num(ex.plan.sampler.value(d, SWING[0])),
-                num(ex.plan.sampler.value(d, SWING[1])),
+                num(*central),
+                num(*lo),
+                num(*hi),
             ]
         })
         .collect();
@@ -722,29 +684,15 @@ fn distributions(ctx: &Context, ex: &Exploration) -> Section {
         &[2, 3, 4],
     ));
     h.push_str(&h3("Outcomes across the futures"));
-    let outputs: Vec<f64> = ex
-        .rows
-        .chunks(ex.width())
-        .flat_map(|r| r[ex.k..].iter().copied())
-        .collect();
-    let futures = detente_core::model::view::Futures {
-        columns: &ex.columns[ex.k..],
-        outputs: &outputs,
-    };
-    h.push_str(&crate::view::blocks(
-        &ctx.primary.futures_view(sc, &futures),
-    ));
+    h.push_str(&crate::view::blocks(&cp.futures));
     let mut table_rows = Vec::new();
     let mut charts_html = String::new();
-    for c in ex.k..ex.width() {
-        let name = &ex.columns[c];
-        let values = ex.column(c);
-        let (row, s) = stats_row(name, &values);
-        table_rows.push(row);
-        let binary = values.iter().all(|&x| x.is_nan() || x == 0.0 || x == 1.0);
-        if binary || s.n == 0 || s.max <= s.min {
+    for col in &cp.columns {
+        let (name, s) = (&col.name, &col.stats);
+        table_rows.push(stats_row(name, s));
+        let Some(bins) = &col.bins else {
             continue;
-        }
+        };
         let mut markers = vec![Marker {
             label: format!("median {}", num(s.quantiles[2])),
             x: s.quantiles[2],
@@ -774,7 +722,7 @@ fn distributions(ctx: &Context, ex: &Exploration) -> Section {
         charts_html.push_str(&figure(
             &charts::histogram(&charts::Histogram {
                 x_label: name,
-                bins: charts::bins(&values, n),
+                bins: bins.clone(),
                 markers,
                 color: charts::PALETTE[0],
             }),
@@ -795,8 +743,9 @@ fn distributions(ctx: &Context, ex: &Exploration) -> Section {
     section("distributions", "Outcome distributions", h)
 }
 
-fn sensitivity(ctx: &Context, ex: &Exploration) -> Result<Section, ReportError> {
-    let tornadoes = analysis::tornadoes(ctx, ex)?;
+fn sensitivity(cp: &Computed) -> Section {
+    let ctx = &cp.ctx;
+    let tornadoes = &cp.tornadoes;
     let mut h = String::new();
     h.push_str(&p(&format!(
         "One input at a time: each uncertain number moves from its central value to its {:.0}% and {:.0}% quantile while the others stay central; the bars show how far the output moves. Inputs are sorted by the size of the swing.{}",
@@ -813,7 +762,7 @@ fn sensitivity(ctx: &Context, ex: &Exploration) -> Result<Section, ReportError> 
         }
     )));
     let mut shown = 0;
-    for t in &tornadoes {
+    for t in tornadoes {
         if t.swings.iter().all(|s| s.width() <= 1e-12) {
             continue;
         }
@@ -871,15 +820,12 @@ fn sensitivity(ctx: &Context, ex: &Exploration) -> Result<Section, ReportError> 
             "No output moves when an input swings alone: the outcomes do not depend on the uncertain numbers one at a time.",
         ));
     }
-    Ok(section(
-        "sensitivity",
-        "What drives the outcome (tornado)",
-        h,
-    ))
+    section("sensitivity", "What drives the outcome (tornado)", h)
 }
 
-fn discovery(ctx: &Context, ex: &Exploration) -> Section {
-    let events = analysis::events(ctx, ex);
+fn discovery(cp: &Computed) -> Section {
+    let ctx = &cp.ctx;
+    let events = &cp.found;
     let mut h = String::new();
     h.push_str(&p(
         "What would need to be true: PRIM (Friedman & Fisher 1999) looks for ranges of the uncertain inputs in which the condition holds much more often than overall. Density is the share of runs inside the box where the condition holds; coverage the share of all such runs that fall inside the box.",
@@ -899,8 +845,7 @@ fn discovery(ctx: &Context, ex: &Exploration) -> Section {
             "No outcome varies across the futures, so there is no condition to explain.",
         ));
     }
-    for (src, e) in &events {
-        let f = analysis::discover(ex, e);
+    for (src, f) in events {
         h.push_str(&h3(&format!("When {src}")));
         h.push_str(&p(&format!(
             "The condition holds in {} of {} runs ({}).",
