@@ -22,6 +22,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
+use detente_core::stats::quantile;
+
 use crate::sobol_seq::{MAX_DIMS, Sobol};
 
 /// Largest number of inputs a Saltelli design supports (it needs 2k Sobol' dimensions).
@@ -352,22 +354,12 @@ fn check_confidence(confidence: f64) -> Result<(), String> {
 /// Percentile interval (Efron & Tibshirani 1993, sect. 13.3), quantiles by linear
 /// interpolation between order statistics (Hyndman & Fan 1996, type 7).
 fn percentile_interval(samples: &mut [f64], confidence: f64) -> Option<Interval> {
-    if samples.is_empty() {
-        return None;
-    }
     samples.sort_by(f64::total_cmp);
     let tail = (1.0 - confidence) / 2.0;
     Some(Interval {
-        low: quantile_sorted(samples, tail),
-        high: quantile_sorted(samples, 1.0 - tail),
+        low: quantile(samples, tail)?,
+        high: quantile(samples, 1.0 - tail)?,
     })
-}
-
-fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
-    let h = (sorted.len() - 1) as f64 * q;
-    let lo = h.floor() as usize;
-    let hi = (lo + 1).min(sorted.len() - 1);
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
 // ---------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ mod eum;
 mod exchange;
 mod median;
 mod nash;
-pub mod num;
 pub mod smp;
 pub mod war;
 
@@ -17,10 +16,12 @@ use serde::Serialize;
 
 use crate::scenario::{Scenario, Stake};
 
-pub use compromise::{Compromise, weighted_mean};
+pub use crate::stats::num;
+pub use crate::stats::{weighted_mean, weighted_median};
+pub use compromise::Compromise;
 pub use eum::Eum;
 pub use exchange::Exchange;
-pub use median::{Median, weighted_median};
+pub use median::Median;
 pub use nash::{Nash, nash_bargaining};
 pub use smp::Smp;
 pub use war::WarModel;

@@ -13,12 +13,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use super::{
-    Model, ModelError, ModelInfo, RunOptions, RunResult, nash_bargaining, weighted_mean,
-    weighted_median,
-};
+use super::{Model, ModelError, ModelInfo, RunOptions, RunResult, nash_bargaining};
 use crate::bloc::bloc_stance;
 use crate::scenario::{ForumModel, Member, Rule, Scale, Scenario, Target, War};
+use crate::stats::{weighted_mean, weighted_median};
 
 pub struct WarModel;
 
