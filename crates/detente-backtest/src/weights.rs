@@ -205,15 +205,13 @@ fn two_digit_year(yy: i32) -> i32 {
     if yy >= 90 { 1900 + yy } else { 2000 + yy }
 }
 
+/// Whether `date` exists in the proleptic Gregorian calendar (jiff's range: years -9999 to
+/// 9999, wider than any date DEU or the data file can spell, and than any table row).
 fn is_valid_date((year, month, day): Date) -> bool {
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&day)
+    match (i16::try_from(year), i8::try_from(month), i8::try_from(day)) {
+        (Ok(y), Ok(m), Ok(d)) => jiff::civil::Date::new(y, m, d).is_ok(),
+        _ => false,
+    }
 }
 
 /// One row of the data file. `amount` is the weighted votes, or the population in thousands
@@ -499,6 +497,33 @@ mod tests {
         assert!(weights_at((2001, 0, 0)).is_empty());
         assert_eq!(council_weight("DE", (1999, 1, 1)), Some(10.0));
         assert_eq!(council_share("de", (2030, 1, 1)), None);
+    }
+
+    #[test]
+    fn calendar_is_the_gregorian_rule() {
+        let leap = |y: i32| y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+        for year in (-2500..=2500).chain([-9999, 9999]) {
+            for month in 0..=13 {
+                let days = match month {
+                    1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+                    4 | 6 | 9 | 11 => 30,
+                    2 if leap(year) => 29,
+                    2 => 28,
+                    _ => 0,
+                };
+                for day in 0..=32 {
+                    let want = (1..=days).contains(&day);
+                    assert_eq!(
+                        is_valid_date((year, month, day)),
+                        want,
+                        "{year}-{month}-{day}"
+                    );
+                }
+            }
+        }
+        assert!(!is_valid_date((2004, u32::MAX, 1)) && !is_valid_date((2004, 5, 300)));
+        // Beyond the calendar's years no table row applies anyway.
+        assert_eq!(council_weight("de", (20_000, 1, 1)), None);
     }
 
     #[test]
