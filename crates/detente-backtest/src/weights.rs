@@ -232,26 +232,29 @@ fn table() -> &'static [Row] {
     TABLE.get_or_init(|| parse_table(TABLE_TSV).unwrap_or_default())
 }
 
-fn parse_table(text: &'static str) -> Result<Vec<Row>, String> {
+fn parse_table(text: &'static str) -> Result<Vec<Row>, TableError> {
     let mut lines = text.lines().enumerate();
     let header: Vec<&str> = lines
         .next()
         .map(|(_, line)| line.split('\t').collect())
         .unwrap_or_default();
     if header != HEADER {
-        return Err(format!("unexpected header {header:?}"));
+        return Err(TableError::Header(header));
     }
     let mut rows = Vec::new();
     for (index, line) in lines {
         if line.trim().is_empty() {
             continue;
         }
-        rows.push(parse_row(line).map_err(|e| format!("line {}: {e}", index + 1))?);
+        rows.push(parse_row(line).map_err(|error| TableError::Row {
+            line: index + 1,
+            error,
+        })?);
     }
     Ok(rows)
 }
 
-fn parse_row(line: &'static str) -> Result<Row, String> {
+fn parse_row(line: &'static str) -> Result<Row, RowError> {
     let cells: Vec<&'static str> = line.split('\t').collect();
     let [
         regime,
@@ -264,23 +267,23 @@ fn parse_row(line: &'static str) -> Result<Row, String> {
         source,
     ] = cells[..]
     else {
-        return Err(format!("{} cells, expected {}", cells.len(), HEADER.len()));
+        return Err(RowError::Cells(cells.len()));
     };
-    let regime = Regime::from_name(regime).ok_or_else(|| format!("unknown regime {regime:?}"))?;
-    let from = parse_iso(from).ok_or_else(|| format!("bad from date {from:?}"))?;
-    let to = parse_iso(to).ok_or_else(|| format!("bad to date {to:?}"))?;
+    let regime = Regime::from_name(regime).ok_or(RowError::Regime(regime))?;
+    let from = parse_iso(from).ok_or(RowError::From(from))?;
+    let to = parse_iso(to).ok_or(RowError::To(to))?;
     if from > to {
-        return Err(format!("from {from:?} after to {to:?}"));
+        return Err(RowError::Order { from, to });
     }
     if !DEU_MEMBER_CODES.contains(&member) {
-        return Err(format!("unknown member {member:?}"));
+        return Err(RowError::Member(member));
     }
     // Unchecked figures must stay marked as such; see the data README.
     if !["treaty", "checked", "approx"].contains(&status) {
-        return Err(format!("unknown status {status:?}"));
+        return Err(RowError::Status(status));
     }
     if source.trim().is_empty() {
-        return Err("no source".to_string());
+        return Err(RowError::NoSource);
     }
     // Each regime fills exactly one of the two amount columns, so a row cannot be read on the
     // wrong scale.
@@ -290,16 +293,11 @@ fn parse_row(line: &'static str) -> Result<Row, String> {
         (votes, population_k)
     };
     if !unwanted.is_empty() {
-        return Err(format!(
-            "{} row fills the wrong amount column",
-            regime.name()
-        ));
+        return Err(RowError::WrongColumn(regime.name()));
     }
-    let amount: f64 = wanted
-        .parse()
-        .map_err(|_| format!("bad amount {wanted:?}"))?;
+    let amount: f64 = wanted.parse().map_err(|_| RowError::Amount(wanted))?;
     if !(amount.is_finite() && amount > 0.0) {
-        return Err(format!("amount {amount} is not positive"));
+        return Err(RowError::NotPositive(amount));
     }
     Ok(Row {
         regime,
@@ -308,6 +306,42 @@ fn parse_row(line: &'static str) -> Result<Row, String> {
         member,
         amount,
     })
+}
+
+/// What is wrong with the embedded table (the tests show it if the shipped file breaks).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+enum TableError {
+    #[error("unexpected header {0:?}")]
+    Header(Vec<&'static str>),
+    #[error("line {line}: {error}")]
+    Row { line: usize, error: RowError },
+}
+
+/// What is wrong with one row of the table.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+enum RowError {
+    #[error("{0} cells, expected {expected}", expected = HEADER.len())]
+    Cells(usize),
+    #[error("unknown regime {0:?}")]
+    Regime(&'static str),
+    #[error("bad from date {0:?}")]
+    From(&'static str),
+    #[error("bad to date {0:?}")]
+    To(&'static str),
+    #[error("from {from:?} after to {to:?}")]
+    Order { from: Date, to: Date },
+    #[error("unknown member {0:?}")]
+    Member(&'static str),
+    #[error("unknown status {0:?}")]
+    Status(&'static str),
+    #[error("no source")]
+    NoSource,
+    #[error("{0} row fills the wrong amount column")]
+    WrongColumn(&'static str),
+    #[error("bad amount {0:?}")]
+    Amount(&'static str),
+    #[error("amount {0} is not positive")]
+    NotPositive(f64),
 }
 
 /// Reads the data file's own `yyyy-mm-dd` dates, which are plain ISO dates.

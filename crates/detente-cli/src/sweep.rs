@@ -808,7 +808,8 @@ pub fn sensitivity(a: cli::SensitivityArgs) -> Result<(), Fail> {
         let (mut analysed, mut refused) = (0usize, Vec::<String>::new());
         match a.method {
             cli::MethodArg::Sobol => {
-                let d = SaltelliDesign::new(a.samples, k).map_err(|e| Fail::new(e, None))?;
+                let d = SaltelliDesign::new(a.samples, k)
+                    .map_err(|e| Fail::new(e.to_string(), None))?;
                 check_memory(d.row_count() as u64, plan.outputs.len(), "sensitivity")?;
                 let rows =
                     evaluate_unit_rows(&plan, &pool, d.row_count(), &|r, u| d.row(r, u), "sobol")?;
@@ -861,7 +862,7 @@ pub fn sensitivity(a: cli::SensitivityArgs) -> Result<(), Fail> {
                             }
                             Err(e) => {
                                 text.push_str(&format!("\n{name}: not analysed: {e}\n"));
-                                results.push(json!({"output": name, "error": e}));
+                                results.push(json!({"output": name, "error": e.to_string()}));
                                 refused.push(format!("{name}: {e}"));
                             }
                         }
@@ -870,7 +871,7 @@ pub fn sensitivity(a: cli::SensitivityArgs) -> Result<(), Fail> {
             }
             cli::MethodArg::Morris => {
                 let d = MorrisDesign::new(a.samples, k, a.levels, a.sweep.seed)
-                    .map_err(|e| Fail::new(e, None))?;
+                    .map_err(|e| Fail::new(e.to_string(), None))?;
                 check_memory(d.row_count() as u64, plan.outputs.len(), "sensitivity")?;
                 let p = a.levels as f64;
                 // Grid levels at the centres of p equal-probability strata, so that unbounded
@@ -923,7 +924,7 @@ pub fn sensitivity(a: cli::SensitivityArgs) -> Result<(), Fail> {
                             }
                             Err(e) => {
                                 text.push_str(&format!("\n{name}: not analysed: {e}\n"));
-                                results.push(json!({"output": name, "error": e}));
+                                results.push(json!({"output": name, "error": e.to_string()}));
                                 refused.push(format!("{name}: {e}"));
                             }
                         }
@@ -1088,14 +1089,16 @@ pub fn discover(a: cli::DiscoverArgs) -> Result<(), Fail> {
             .flat_map(|r| r[..k].iter().copied())
             .collect();
         let names: Vec<&str> = col_refs[..k].to_vec();
-        let prim = Prim::new(&x, &names, &y).map_err(|e| Fail::new(e, None))?;
+        let prim = Prim::new(&x, &names, &y).map_err(|e| Fail::new(e.to_string(), None))?;
         let opts = PrimOptions {
             peel_alpha: a.alpha,
             min_mass: a.min_mass,
             boxes: a.boxes,
             ..PrimOptions::default()
         };
-        let found = prim.find(&opts).map_err(|e| Fail::new(e, None))?;
+        let found = prim
+            .find(&opts)
+            .map_err(|e| Fail::new(e.to_string(), None))?;
         let hits = y.iter().filter(|b| **b).count();
         let mut text = format!(
             "`{}` holds in {hits} of {runs} runs ({:.1}%) of {} with `{}`; PRIM (Friedman & Fisher 1999) over {k} uncertain input(s)\n\n",

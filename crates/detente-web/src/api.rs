@@ -619,7 +619,7 @@ fn compute(
     let (report, report_error) =
         match crate::charts::build(&scenario, &model_name, policy.as_deref(), runs, seed) {
             Ok(r) => (Some(r), None),
-            Err(e) => (None, Some(e)),
+            Err(e) => (None, Some(e.to_string())),
         };
     // A report cut short says so only in words; the token says why.
     if let Err(s) = cancel::check() {

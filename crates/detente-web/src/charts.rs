@@ -3,18 +3,20 @@
 //! section's `html` has every text from the scenario escaped and holds no script.
 
 use detente_core::Scenario;
-use detente_report::{Report, ReportOptions};
+use detente_report::{Report, ReportError, ReportOptions};
 
 /// Sampled runs for the uncertainty charts when a request names none.
 pub const DEFAULT_RUNS: u64 = detente_report::DEFAULT_RUNS;
 
+/// The report of `model` on `scenario`, with `policy` applied if named, over `runs` sampled
+/// runs from `seed`.
 pub fn build(
     scenario: &Scenario,
     model: &str,
     policy: Option<&str>,
     runs: u64,
     seed: u64,
-) -> Result<Report, String> {
+) -> Result<Report, ReportError> {
     let opts = ReportOptions {
         model: Some(model.to_string()),
         policies: policy.map(str::to_string).into_iter().collect(),
@@ -22,5 +24,5 @@ pub fn build(
         seed,
         event: None,
     };
-    detente_report::build(scenario, &opts).map_err(|e| e.to_string())
+    detente_report::build(scenario, &opts)
 }
