@@ -379,6 +379,30 @@ mod tests {
     use crate::cases::build;
     use detente_core::import::{Format, import};
 
+    /// The reasons as they were when they were strings (the leaderboard shows the first).
+    #[test]
+    fn skip_reasons() {
+        let refused = ModelError {
+            message: "needs two actors".into(),
+            help: Some("add one".into()),
+        };
+        for (e, want) in [
+            (
+                NoForecast::NoReferencePoint,
+                "no reference point (`rp` is empty)",
+            ),
+            (
+                NoForecast::NoCommissionPosition,
+                "no Commission position (`pcom` is empty)",
+            ),
+            (NoForecast::NoPositions, "no positions"),
+            (NoForecast::Refused(refused), "needs two actors"),
+            (NoForecast::NoOutcome("smp"), "`smp` settled no outcome"),
+        ] {
+            assert_eq!(e.to_string(), want);
+        }
+    }
+
     /// Three issues of two proposals, saliences all equal, so that compromise is the plain mean:
     /// p1i1: positions 100, 50, 0 (mean 50), rp 0, outcome 40;
     /// p1i2: 80, 20, 20 (mean 40), no rp, outcome 40;

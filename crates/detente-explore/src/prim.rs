@@ -954,6 +954,57 @@ fn plural(k: usize, one: &str, many: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The messages as they were when they were strings (front ends show them).
+    #[test]
+    fn messages() {
+        use PrimError as E;
+        let cases: Vec<(E, &str)> = vec![
+            (
+                E::Share {
+                    name: "min_mass",
+                    max: 1.0,
+                    got: 0.0,
+                },
+                "min_mass must be above 0 and at most 1, got 0",
+            ),
+            (
+                E::MinCoverage(1.5),
+                "min_coverage must be within 0..1, got 1.5",
+            ),
+            (E::NoBoxes, "boxes must be at least 1"),
+            (E::NoInputs, "PRIM needs at least one input column"),
+            (E::NoRuns, "PRIM needs at least one run"),
+            (
+                E::NotFinite {
+                    input: "x2".into(),
+                    run: 3,
+                    missing: true,
+                },
+                "input `x2` is missing (NaN) in run 3 (0-based); PRIM needs a finite value for \
+                 every input, so drop or impute such runs first",
+            ),
+            (
+                E::NotFinite {
+                    input: "x2".into(),
+                    run: 3,
+                    missing: false,
+                },
+                "input `x2` is infinite in run 3 (0-based); PRIM needs a finite value for every \
+                 input, so drop or impute such runs first",
+            ),
+            (
+                E::BoxInputs {
+                    limits: 3,
+                    inputs: 4,
+                },
+                "the box has limits for 3 inputs, but the data has 4",
+            ),
+        ];
+        for (e, want) in cases {
+            assert_eq!(e.to_string(), want);
+        }
+    }
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 

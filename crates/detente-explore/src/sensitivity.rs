@@ -695,6 +695,105 @@ pub fn morris_indices(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The messages as they were when they were strings (front ends show them).
+    #[test]
+    fn messages() {
+        use SensitivityError as E;
+        let cases: Vec<(E, &str)> = vec![
+            (
+                E::TooManySamples(9),
+                "9 base samples is too many for a Sobol' design",
+            ),
+            (
+                E::SamplesTooLarge { n: 3, dims: 4 },
+                "a design of 3 samples x 4 columns is too large",
+            ),
+            (
+                E::Dims(DimsError(0)),
+                "a Sobol' sequence needs between 1 and 256 dimensions, not 0",
+            ),
+            (
+                E::NoBaseSamples,
+                "a Saltelli design needs at least one base sample (n = 0)",
+            ),
+            (
+                E::SaltelliNoInputs,
+                "a Saltelli design needs at least one input (k = 0)",
+            ),
+            (
+                E::SaltelliTooManyInputs(600),
+                "a Saltelli design supports at most 128 inputs, not 600",
+            ),
+            (
+                E::RowsTooLarge { n: 3, stride: 4 },
+                "a design of 3 x 4 rows is too large",
+            ),
+            (
+                E::SaltelliOutputs {
+                    expected: 6,
+                    n: 2,
+                    k: 1,
+                    got: 5,
+                },
+                "expected 6 outputs for a Saltelli design of n = 2, k = 1, got 5",
+            ),
+            (
+                E::SaltelliNotFinite {
+                    row: 4,
+                    which: "B".into(),
+                    base: 1,
+                    value: f64::NAN,
+                },
+                "output of row 4 (B, base sample 1) is NaN, not a finite number",
+            ),
+            (
+                E::ZeroVariance,
+                "the outputs of A and B have zero variance, so Sobol' indices are undefined",
+            ),
+            (
+                E::Confidence(1.5),
+                "confidence must lie strictly between 0 and 1, not 1.5",
+            ),
+            (
+                E::MorrisTrajectories(1),
+                "a Morris design needs at least 2 trajectories, not 1",
+            ),
+            (
+                E::MorrisNoInputs,
+                "a Morris design needs at least one input (k = 0)",
+            ),
+            (
+                E::MorrisLevels(3),
+                "a Morris grid needs an even number of levels, at least 2, not 3",
+            ),
+            (
+                E::MorrisTooLarge { r: 2, k: 3 },
+                "a Morris design of 2 trajectories x 3 inputs is too large",
+            ),
+            (
+                E::MorrisOutputs {
+                    expected: 8,
+                    r: 2,
+                    k: 3,
+                    got: 7,
+                },
+                "expected 8 outputs for a Morris design of r = 2, k = 3, got 7",
+            ),
+            (
+                E::MorrisNotFinite {
+                    row: 4,
+                    trajectory: 1,
+                    point: 1,
+                    value: f64::INFINITY,
+                },
+                "output of row 4 (trajectory 1, point 1) is inf, not a finite number",
+            ),
+        ];
+        for (e, want) in cases {
+            assert_eq!(e.to_string(), want);
+        }
+    }
     use std::f64::consts::PI;
 
     /// Ishigami & Homma (1990) with x_i = -pi + 2 pi u_i.
