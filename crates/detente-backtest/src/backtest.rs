@@ -1,7 +1,7 @@
 //! A backtest: every forecaster on every case, scored against the outcomes.
 
 use detente_core::Diagnostic;
-use detente_core::model::{self, Model, RunOptions};
+use detente_core::model::{self, Model, ModelError, RunOptions};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -45,25 +45,44 @@ impl Reference {
 
     /// The forecast for a case, or why there is none. Reads the positions and `rp`, never the
     /// outcome; the capability scheme does not matter.
-    pub fn forecast(self, case: &Case) -> Result<f64, String> {
+    pub fn forecast(self, case: &Case) -> Result<f64, NoForecast> {
         match self {
-            Reference::Rp => case
-                .rp
-                .ok_or_else(|| "no reference point (`rp` is empty)".to_string()),
+            Reference::Rp => case.rp.ok_or(NoForecast::NoReferencePoint),
             Reference::Commission => case
                 .scenario
                 .stakes(0)
                 .iter()
                 .find(|s| case.scenario.actors[s.actor].id == "com")
                 .map(|s| s.position)
-                .ok_or_else(|| "no Commission position (`pcom` is empty)".to_string()),
+                .ok_or(NoForecast::NoCommissionPosition),
             Reference::MedianActor => {
                 let positions: Vec<f64> =
                     case.scenario.stakes(0).iter().map(|s| s.position).collect();
-                crate::score::median(&positions).ok_or_else(|| "no positions".to_string())
+                crate::score::median(&positions).ok_or(NoForecast::NoPositions)
             }
         }
     }
+}
+
+/// Why a forecaster has no forecast for a case; the case counts as skipped, and the first
+/// reason is shown.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NoForecast {
+    /// The case's reference point is empty.
+    #[error("no reference point (`rp` is empty)")]
+    NoReferencePoint,
+    /// The case has no Commission position.
+    #[error("no Commission position (`pcom` is empty)")]
+    NoCommissionPosition,
+    /// No actor takes a position.
+    #[error("no positions")]
+    NoPositions,
+    /// The model refused the case.
+    #[error("{}", .0.message)]
+    Refused(ModelError),
+    /// The model ran but settled no finite outcome; holds the model's name.
+    #[error("`{0}` settled no outcome")]
+    NoOutcome(&'static str),
 }
 
 /// Something that forecasts a case's outcome.
@@ -111,13 +130,20 @@ impl Forecaster {
         Forecaster::all().iter().map(Forecaster::name).collect()
     }
 
-    fn forecast(&self, case: &Case, weighted: &Weighted, opts: &RunOptions) -> Result<f64, String> {
+    fn forecast(
+        &self,
+        case: &Case,
+        weighted: &Weighted,
+        opts: &RunOptions,
+    ) -> Result<f64, NoForecast> {
         match self {
             Forecaster::Model(m) => {
-                let result = m.run(&weighted.scenario, opts).map_err(|e| e.message)?;
+                let result = m
+                    .run(&weighted.scenario, opts)
+                    .map_err(NoForecast::Refused)?;
                 match result.outcomes.first().copied().flatten() {
                     Some(x) if x.is_finite() => Ok(x),
-                    _ => Err(format!("`{}` settled no outcome", self.name())),
+                    _ => Err(NoForecast::NoOutcome(self.name())),
                 }
             }
             Forecaster::Reference(r) => r.forecast(case),
@@ -225,10 +251,10 @@ pub fn forecasts(
     weighted: &[Weighted],
     forecasters: &[Forecaster],
     seed: u64,
-) -> Vec<Vec<Result<f64, String>>> {
+) -> Vec<Vec<Result<f64, NoForecast>>> {
     let opts = RunOptions { seed };
     // Cases in parallel: smp takes milliseconds a case, the others microseconds.
-    let by_case: Vec<Vec<Result<f64, String>>> = dataset
+    let by_case: Vec<Vec<Result<f64, NoForecast>>> = dataset
         .cases
         .par_iter()
         .zip(weighted.par_iter())
@@ -268,7 +294,7 @@ pub fn run(
     }
     let all = forecasts(dataset, &weighted, &list, settings.seed);
     let outcomes: Vec<f64> = dataset.cases.iter().map(|c| c.outcome).collect();
-    let errors = |fc: &[Result<f64, String>]| -> Vec<Option<f64>> {
+    let errors = |fc: &[Result<f64, NoForecast>]| -> Vec<Option<f64>> {
         fc.iter()
             .zip(&outcomes)
             .map(|(f, o)| f.as_ref().ok().map(|x| (x - o).abs()))
@@ -287,7 +313,7 @@ pub fn run(
         .filter(|(f, _)| asked_compromise || f.name() != "compromise")
         .map(|(f, fc)| {
             let s: Scores = score(&errors(fc), &base_errors, &boot, settings.level);
-            let refusals: Vec<&String> = fc.iter().filter_map(|r| r.as_ref().err()).collect();
+            let refusals: Vec<&NoForecast> = fc.iter().filter_map(|r| r.as_ref().err()).collect();
             let same = f.name() != "compromise"
                 && fc
                     .iter()
@@ -306,7 +332,7 @@ pub fn run(
                 diff_ci: s.diff_ci,
                 n_paired: s.n_paired,
                 skipped: refusals.len(),
-                skip_reason: refusals.first().map(|r| (*r).clone()),
+                skip_reason: refusals.first().map(|r| r.to_string()),
                 note: same.then(|| {
                     "forecasts equal compromise's on every case (each DEU case is a single issue)"
                         .to_string()
@@ -352,6 +378,30 @@ mod tests {
     use super::*;
     use crate::cases::build;
     use detente_core::import::{Format, import};
+
+    /// The reasons as they were when they were strings (the leaderboard shows the first).
+    #[test]
+    fn skip_reasons() {
+        let refused = ModelError {
+            message: "needs two actors".into(),
+            help: Some("add one".into()),
+        };
+        for (e, want) in [
+            (
+                NoForecast::NoReferencePoint,
+                "no reference point (`rp` is empty)",
+            ),
+            (
+                NoForecast::NoCommissionPosition,
+                "no Commission position (`pcom` is empty)",
+            ),
+            (NoForecast::NoPositions, "no positions"),
+            (NoForecast::Refused(refused), "needs two actors"),
+            (NoForecast::NoOutcome("smp"), "`smp` settled no outcome"),
+        ] {
+            assert_eq!(e.to_string(), want);
+        }
+    }
 
     /// Three issues of two proposals, saliences all equal, so that compromise is the plain mean:
     /// p1i1: positions 100, 50, 0 (mean 50), rp 0, outcome 40;

@@ -7,6 +7,7 @@
 //! clusters). Every forecaster is scored on the same resamples, so that paired differences are
 //! paired within each resample too.
 
+use detente_core::stats::quantile;
 use rand::Rng;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -31,19 +32,6 @@ pub fn median(xs: &[f64]) -> Option<f64> {
 /// The share of values at most `limit`; `None` for no values.
 pub fn share_within(xs: &[f64], limit: f64) -> Option<f64> {
     (!xs.is_empty()).then(|| xs.iter().filter(|&&x| x <= limit).count() as f64 / xs.len() as f64)
-}
-
-/// The `p` quantile of sorted values by linear interpolation between order statistics
-/// (Hyndman & Fan 1996, definition 7, R's default). `None` for no values.
-pub fn quantile(sorted: &[f64], p: f64) -> Option<f64> {
-    let n = sorted.len();
-    if n == 0 {
-        return None;
-    }
-    let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
-    let lo = h.floor() as usize;
-    let hi = (lo + 1).min(n - 1);
-    Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
 }
 
 /// Groups of cases (proposals) and bootstrap resamples of them.

@@ -205,15 +205,13 @@ fn two_digit_year(yy: i32) -> i32 {
     if yy >= 90 { 1900 + yy } else { 2000 + yy }
 }
 
+/// Whether `date` exists in the proleptic Gregorian calendar (jiff's range: years -9999 to
+/// 9999, wider than any date DEU or the data file can spell, and than any table row).
 fn is_valid_date((year, month, day): Date) -> bool {
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&day)
+    match (i16::try_from(year), i8::try_from(month), i8::try_from(day)) {
+        (Ok(y), Ok(m), Ok(d)) => jiff::civil::Date::new(y, m, d).is_ok(),
+        _ => false,
+    }
 }
 
 /// One row of the data file. `amount` is the weighted votes, or the population in thousands
@@ -234,26 +232,29 @@ fn table() -> &'static [Row] {
     TABLE.get_or_init(|| parse_table(TABLE_TSV).unwrap_or_default())
 }
 
-fn parse_table(text: &'static str) -> Result<Vec<Row>, String> {
+fn parse_table(text: &'static str) -> Result<Vec<Row>, TableError> {
     let mut lines = text.lines().enumerate();
     let header: Vec<&str> = lines
         .next()
         .map(|(_, line)| line.split('\t').collect())
         .unwrap_or_default();
     if header != HEADER {
-        return Err(format!("unexpected header {header:?}"));
+        return Err(TableError::Header(header));
     }
     let mut rows = Vec::new();
     for (index, line) in lines {
         if line.trim().is_empty() {
             continue;
         }
-        rows.push(parse_row(line).map_err(|e| format!("line {}: {e}", index + 1))?);
+        rows.push(parse_row(line).map_err(|error| TableError::Row {
+            line: index + 1,
+            error,
+        })?);
     }
     Ok(rows)
 }
 
-fn parse_row(line: &'static str) -> Result<Row, String> {
+fn parse_row(line: &'static str) -> Result<Row, RowError> {
     let cells: Vec<&'static str> = line.split('\t').collect();
     let [
         regime,
@@ -266,23 +267,23 @@ fn parse_row(line: &'static str) -> Result<Row, String> {
         source,
     ] = cells[..]
     else {
-        return Err(format!("{} cells, expected {}", cells.len(), HEADER.len()));
+        return Err(RowError::Cells(cells.len()));
     };
-    let regime = Regime::from_name(regime).ok_or_else(|| format!("unknown regime {regime:?}"))?;
-    let from = parse_iso(from).ok_or_else(|| format!("bad from date {from:?}"))?;
-    let to = parse_iso(to).ok_or_else(|| format!("bad to date {to:?}"))?;
+    let regime = Regime::from_name(regime).ok_or(RowError::Regime(regime))?;
+    let from = parse_iso(from).ok_or(RowError::From(from))?;
+    let to = parse_iso(to).ok_or(RowError::To(to))?;
     if from > to {
-        return Err(format!("from {from:?} after to {to:?}"));
+        return Err(RowError::Order { from, to });
     }
     if !DEU_MEMBER_CODES.contains(&member) {
-        return Err(format!("unknown member {member:?}"));
+        return Err(RowError::Member(member));
     }
     // Unchecked figures must stay marked as such; see the data README.
     if !["treaty", "checked", "approx"].contains(&status) {
-        return Err(format!("unknown status {status:?}"));
+        return Err(RowError::Status(status));
     }
     if source.trim().is_empty() {
-        return Err("no source".to_string());
+        return Err(RowError::NoSource);
     }
     // Each regime fills exactly one of the two amount columns, so a row cannot be read on the
     // wrong scale.
@@ -292,16 +293,11 @@ fn parse_row(line: &'static str) -> Result<Row, String> {
         (votes, population_k)
     };
     if !unwanted.is_empty() {
-        return Err(format!(
-            "{} row fills the wrong amount column",
-            regime.name()
-        ));
+        return Err(RowError::WrongColumn(regime.name()));
     }
-    let amount: f64 = wanted
-        .parse()
-        .map_err(|_| format!("bad amount {wanted:?}"))?;
+    let amount: f64 = wanted.parse().map_err(|_| RowError::Amount(wanted))?;
     if !(amount.is_finite() && amount > 0.0) {
-        return Err(format!("amount {amount} is not positive"));
+        return Err(RowError::NotPositive(amount));
     }
     Ok(Row {
         regime,
@@ -310,6 +306,42 @@ fn parse_row(line: &'static str) -> Result<Row, String> {
         member,
         amount,
     })
+}
+
+/// What is wrong with the embedded table (the tests show it if the shipped file breaks).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+enum TableError {
+    #[error("unexpected header {0:?}")]
+    Header(Vec<&'static str>),
+    #[error("line {line}: {error}")]
+    Row { line: usize, error: RowError },
+}
+
+/// What is wrong with one row of the table.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+enum RowError {
+    #[error("{0} cells, expected {expected}", expected = HEADER.len())]
+    Cells(usize),
+    #[error("unknown regime {0:?}")]
+    Regime(&'static str),
+    #[error("bad from date {0:?}")]
+    From(&'static str),
+    #[error("bad to date {0:?}")]
+    To(&'static str),
+    #[error("from {from:?} after to {to:?}")]
+    Order { from: Date, to: Date },
+    #[error("unknown member {0:?}")]
+    Member(&'static str),
+    #[error("unknown status {0:?}")]
+    Status(&'static str),
+    #[error("no source")]
+    NoSource,
+    #[error("{0} row fills the wrong amount column")]
+    WrongColumn(&'static str),
+    #[error("bad amount {0:?}")]
+    Amount(&'static str),
+    #[error("amount {0} is not positive")]
+    NotPositive(f64),
 }
 
 /// Reads the data file's own `yyyy-mm-dd` dates, which are plain ISO dates.
@@ -499,6 +531,33 @@ mod tests {
         assert!(weights_at((2001, 0, 0)).is_empty());
         assert_eq!(council_weight("DE", (1999, 1, 1)), Some(10.0));
         assert_eq!(council_share("de", (2030, 1, 1)), None);
+    }
+
+    #[test]
+    fn calendar_is_the_gregorian_rule() {
+        let leap = |y: i32| y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+        for year in (-2500..=2500).chain([-9999, 9999]) {
+            for month in 0..=13 {
+                let days = match month {
+                    1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+                    4 | 6 | 9 | 11 => 30,
+                    2 if leap(year) => 29,
+                    2 => 28,
+                    _ => 0,
+                };
+                for day in 0..=32 {
+                    let want = (1..=days).contains(&day);
+                    assert_eq!(
+                        is_valid_date((year, month, day)),
+                        want,
+                        "{year}-{month}-{day}"
+                    );
+                }
+            }
+        }
+        assert!(!is_valid_date((2004, u32::MAX, 1)) && !is_valid_date((2004, 5, 300)));
+        // Beyond the calendar's years no table row applies anyway.
+        assert_eq!(council_weight("de", (20_000, 1, 1)), None);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! A bloc's voice: its position on an issue, made from its members' by its rule.
 
-use crate::model::{weighted_mean, weighted_median};
 use crate::scenario::{Member, Rule, Scenario};
+use crate::stats::{num, weighted_mean, weighted_median};
 
 /// A bloc's position and cohesion on one issue.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -31,7 +31,7 @@ pub fn bloc_stance(scenario: &Scenario, b: usize, issue: usize) -> BlocStance {
     // Weights times one power of two, so that neither huge nor tiny capabilities overflow or
     // vanish (exact: ordinary inputs keep every bit).
     let mut w = Vec::new();
-    crate::model::num::weights(raw, &mut w);
+    num::weights(raw, &mut w);
     let pts: Vec<(f64, f64)> = xs.into_iter().zip(w).collect();
     let members = pts.len();
     if members == 0 {
@@ -47,8 +47,7 @@ pub fn bloc_stance(scenario: &Scenario, b: usize, issue: usize) -> BlocStance {
     } else {
         // Deviations times a power of two, so that their squares stay finite on a scale as
         // wide as the f64 range; the square root undoes it exactly.
-        let sx =
-            crate::model::num::scale_for(pts.iter().map(|p| p.0.abs()).fold(mean.abs(), f64::max));
+        let sx = num::scale_for(pts.iter().map(|p| p.0.abs()).fold(mean.abs(), f64::max));
         let w: f64 = pts.iter().map(|p| p.1).sum();
         (pts.iter()
             .map(|&(x, wi)| wi * (x * sx - mean * sx).powi(2))

@@ -23,24 +23,15 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use crate::model::ModelError;
 
 /// Why a run was stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum Stop {
     /// The one who asked for the run no longer waits for it (e.g. the client hung up).
+    #[error("the run was cancelled")]
     Cancelled,
     /// The run's time budget is spent.
+    #[error("the run took longer than its time budget")]
     OutOfTime,
 }
-
-impl std::fmt::Display for Stop {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Stop::Cancelled => "the run was cancelled",
-            Stop::OutOfTime => "the run took longer than its time budget",
-        })
-    }
-}
-
-impl std::error::Error for Stop {}
 
 impl From<Stop> for ModelError {
     fn from(s: Stop) -> ModelError {

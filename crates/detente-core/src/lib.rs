@@ -17,6 +17,7 @@ pub mod param;
 pub mod raw;
 pub mod scenario;
 pub mod slots;
+pub mod stats;
 pub mod validate;
 
 pub use diag::{Diagnostic, Severity};

@@ -135,8 +135,12 @@ impl Dist {
         }
     }
 
-    fn from_parts(name: &str, p: &[f64]) -> Result<Dist, String> {
-        let arity = |want: &str| format!("`{name}` takes {want}, got {} numbers", p.len());
+    fn from_parts(name: &str, p: &[f64]) -> Result<Dist, DistError> {
+        let arity = |want: &'static str| DistError::Arity {
+            name: name.to_string(),
+            want,
+            got: p.len(),
+        };
         Ok(match (name, p) {
             ("normal", &[mean, sd]) => Dist::Normal { mean, sd },
             ("normal", _) => return Err(arity("[mean, sd]")),
@@ -155,11 +159,26 @@ impl Dist {
             ("lognormal", &[mu, sigma]) => Dist::LogNormal { mu, sigma },
             ("lognormal", _) => return Err(arity("[mu, sigma] (of the underlying normal)")),
             _ => {
-                let hint = crate::diag::did_you_mean(name, &DIST_NAMES, "distribution");
-                return Err(format!("unknown distribution `{name}`: {hint}"));
+                return Err(DistError::Unknown {
+                    name: name.to_string(),
+                    hint: crate::diag::did_you_mean(name, &DIST_NAMES, "distribution"),
+                });
             }
         })
     }
+}
+
+/// Why a `{ name = [numbers] }` table is not a distribution; serde reports it at the table.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+enum DistError {
+    #[error("`{name}` takes {want}, got {got} numbers")]
+    Arity {
+        name: String,
+        want: &'static str,
+        got: usize,
+    },
+    #[error("unknown distribution `{name}`: {hint}")]
+    Unknown { name: String, hint: String },
 }
 
 impl fmt::Display for Dist {
@@ -318,14 +337,12 @@ fn serde_json_like_array(min: u32, max: u32) -> schemars::Schema {
 mod tests {
     use super::*;
 
-    fn parse(s: &str) -> Result<Param, String> {
+    fn parse(s: &str) -> Result<Param, toml::de::Error> {
         #[derive(Deserialize)]
         struct W {
             x: Param,
         }
-        toml::from_str::<W>(&format!("x = {s}"))
-            .map(|w| w.x)
-            .map_err(|e| e.message().to_string())
+        toml::from_str::<W>(&format!("x = {s}")).map(|w| w.x)
     }
 
     #[test]
@@ -348,26 +365,31 @@ mod tests {
         assert!(
             parse("{ normal = [1] }")
                 .unwrap_err()
+                .message()
                 .contains("[mean, sd]")
         );
         assert!(
             parse("{ gaussian = [1, 2] }")
                 .unwrap_err()
+                .message()
                 .contains("unknown distribution")
         );
         assert!(
             parse("{ normall = [1, 2] }")
                 .unwrap_err()
+                .message()
                 .contains("did you mean `normal`")
         );
         assert!(
             parse("'x'")
                 .unwrap_err()
+                .message()
                 .contains("a number, or a distribution")
         );
         assert!(
             parse("{ normal = [1, 2], uniform = [1, 2] }")
                 .unwrap_err()
+                .message()
                 .contains("exactly one")
         );
     }

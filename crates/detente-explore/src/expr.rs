@@ -705,40 +705,16 @@ impl Parser<'_> {
 }
 
 /// The keyword `word` is a typo of, if any: `adn`, `AND`, `nto`. Jaro-Winkler is too strict
-/// for words this short, so this counts edits, with a swap of neighbours as one edit.
+/// for words this short, so this counts edits (optimal string alignment: a swap of neighbours
+/// is one edit).
 fn near_keyword(word: &str) -> Option<&'static str> {
-    let w: Vec<char> = word.to_lowercase().chars().collect();
-    if w.len() < 2 {
+    let w = word.to_lowercase();
+    if w.chars().count() < 2 {
         return None;
     }
-    KEYWORDS.into_iter().find(|k| {
-        let k: Vec<char> = k.chars().collect();
-        osa_distance(&w, &k) <= 1
-    })
-}
-
-/// Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps.
-fn osa_distance(a: &[char], b: &[char]) -> usize {
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[a.len()][b.len()]
+    KEYWORDS
+        .into_iter()
+        .find(|k| strsim::osa_distance(&w, k) <= 1)
 }
 
 fn too_deep(span: Range<usize>) -> Diagnostic {
@@ -818,6 +794,28 @@ fn term(node: Node, src: &str) -> Result<Term, Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keyword_typos() {
+        // One insertion, deletion, substitution or swap of neighbours, in any case.
+        for (word, kw) in [
+            ("adn", Some("and")),
+            ("AND", Some("and")),
+            ("nto", Some("not")),
+            ("an", Some("and")),
+            ("orr", Some("or")),
+            ("nor", Some("or")),
+            ("ro", Some("or")),
+            ("x", None),
+            ("dna", None),
+            ("andy", Some("and")),
+            ("nots", Some("not")),
+            ("xyz", None),
+            ("éor", Some("or")),
+        ] {
+            assert_eq!(near_keyword(word), kw, "{word}");
+        }
+    }
 
     const COLS: [&str; 8] = [
         "ceasefire_month",

@@ -108,13 +108,83 @@ impl Default for PrimOptions {
     }
 }
 
+/// Why PRIM cannot run: options out of range, data it cannot use, or a box that does not fit
+/// the data.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PrimError {
+    /// `peel_alpha`, `paste_alpha` or `min_mass` is not in (0, max].
+    #[error("{name} must be above 0 and at most {max}, got {got}")]
+    Share {
+        /// The option's name.
+        name: &'static str,
+        /// Its largest allowed value.
+        max: f64,
+        /// The value given.
+        got: f64,
+    },
+    /// `min_coverage` is not in 0..=1.
+    #[error("min_coverage must be within 0..1, got {0}")]
+    MinCoverage(f64),
+    /// `boxes` is 0.
+    #[error("boxes must be at least 1")]
+    NoBoxes,
+    /// No input column.
+    #[error("PRIM needs at least one input column")]
+    NoInputs,
+    /// No run.
+    #[error("PRIM needs at least one run")]
+    NoRuns,
+    /// The inputs are not `runs` rows of `inputs` values.
+    #[error("the inputs hold {values} values, but {runs} runs of {inputs} inputs need {}", runs.saturating_mul(*inputs))]
+    Shape {
+        /// Values given.
+        values: usize,
+        /// Runs (outcomes) given.
+        runs: usize,
+        /// Input columns named.
+        inputs: usize,
+    },
+    /// An input is NaN or infinite.
+    #[error(
+        "input `{input}` {} in run {run} (0-based); PRIM needs a finite value for every \
+         input, so drop or impute such runs first",
+        if *missing { "is missing (NaN)" } else { "is infinite" }
+    )]
+    NotFinite {
+        /// The input's name.
+        input: String,
+        /// The run, 0-based.
+        run: usize,
+        /// NaN rather than infinite.
+        missing: bool,
+    },
+    /// A box has limits for another number of inputs than the data.
+    #[error("the box has limits for {limits} inputs, but the data has {inputs}")]
+    BoxInputs {
+        /// Limits in the box.
+        limits: usize,
+        /// Inputs in the data.
+        inputs: usize,
+    },
+    /// A box's lower limit is above its upper limit (or either is NaN).
+    #[error("the box's limits on input {input} are not a range: {lower} to {upper}")]
+    BoxRange {
+        /// The input, 0-based.
+        input: usize,
+        /// The lower limit.
+        lower: f64,
+        /// The upper limit.
+        upper: f64,
+    },
+}
+
 impl PrimOptions {
-    fn check(&self) -> Result<(), String> {
-        let share = |x: f64, name: &str, hi: f64| {
-            if x > 0.0 && x <= hi {
+    fn check(&self) -> Result<(), PrimError> {
+        let share = |got: f64, name: &'static str, max: f64| {
+            if got > 0.0 && got <= max {
                 Ok(())
             } else {
-                Err(format!("{name} must be above 0 and at most {hi}, got {x}"))
+                Err(PrimError::Share { name, max, got })
             }
         };
         share(self.peel_alpha, "peel_alpha", 0.5)?;
@@ -122,13 +192,11 @@ impl PrimOptions {
         share(self.min_mass, "min_mass", 1.0)?;
         if let Pick::MaxDensity { min_coverage } = self.pick {
             if !(0.0..=1.0).contains(&min_coverage) {
-                return Err(format!(
-                    "min_coverage must be within 0..1, got {min_coverage}"
-                ));
+                return Err(PrimError::MinCoverage(min_coverage));
             }
         }
         if self.boxes == 0 {
-            return Err("boxes must be at least 1".into());
+            return Err(PrimError::NoBoxes);
         }
         Ok(())
     }
@@ -305,34 +373,28 @@ impl<'a> Prim<'a> {
     ///
     /// Every input must be a finite number: PRIM cannot place a missing value inside or
     /// outside a range, so drop or impute such runs first.
-    pub fn new(x: &'a [f64], names: &[&str], y: &'a [bool]) -> Result<Self, String> {
+    pub fn new(x: &'a [f64], names: &[&str], y: &'a [bool]) -> Result<Self, PrimError> {
         let d = names.len();
         if d == 0 {
-            return Err("PRIM needs at least one input column".into());
+            return Err(PrimError::NoInputs);
         }
         if y.is_empty() {
-            return Err("PRIM needs at least one run".into());
+            return Err(PrimError::NoRuns);
         }
         let n = y.len();
         if n.checked_mul(d) != Some(x.len()) {
-            return Err(format!(
-                "the inputs hold {} values, but {n} runs of {d} inputs need {}",
-                x.len(),
-                n.saturating_mul(d)
-            ));
+            return Err(PrimError::Shape {
+                values: x.len(),
+                runs: n,
+                inputs: d,
+            });
         }
         if let Some(k) = x.iter().position(|v| !v.is_finite()) {
-            let (i, j) = (k / d, k % d);
-            let what = if x[k].is_nan() {
-                "is missing (NaN)"
-            } else {
-                "is infinite"
-            };
-            return Err(format!(
-                "input `{}` {what} in run {i} (0-based); PRIM needs a finite value for every \
-                 input, so drop or impute such runs first",
-                names[j]
-            ));
+            return Err(PrimError::NotFinite {
+                input: names[k % d].to_string(),
+                run: k / d,
+                missing: x[k].is_nan(),
+            });
         }
         let mut min = vec![f64::INFINITY; d];
         let mut max = vec![f64::NEG_INFINITY; d];
@@ -354,7 +416,7 @@ impl<'a> Prim<'a> {
     }
 
     /// Peels, picks, pastes and, with `opts.boxes > 1`, covers.
-    pub fn find(&self, opts: &PrimOptions) -> Result<Discovery, String> {
+    pub fn find(&self, opts: &PrimOptions) -> Result<Discovery, PrimError> {
         opts.check()?;
         let mut out = Discovery {
             n: self.n,
@@ -422,7 +484,7 @@ impl<'a> Prim<'a> {
     }
 
     /// Peels the whole data, without picking or pasting: the trajectory of the first box.
-    pub fn peel(&self, opts: &PrimOptions) -> Result<Vec<PrimBox>, String> {
+    pub fn peel(&self, opts: &PrimOptions) -> Result<Vec<PrimBox>, PrimError> {
         opts.check()?;
         Ok(self.peel_among(&self.active(&[]), 0, opts))
     }
@@ -435,7 +497,7 @@ impl<'a> Prim<'a> {
         b: &PrimBox,
         earlier: &[PrimBox],
         opts: &PrimOptions,
-    ) -> Result<PrimBox, String> {
+    ) -> Result<PrimBox, PrimError> {
         opts.check()?;
         self.check_box(b)?;
         for e in earlier {
@@ -453,7 +515,7 @@ impl<'a> Prim<'a> {
         &self,
         earlier: &[PrimBox],
         opts: &PrimOptions,
-    ) -> Result<Option<FoundBox>, String> {
+    ) -> Result<Option<FoundBox>, PrimError> {
         opts.check()?;
         for e in earlier {
             self.check_box(e)?;
@@ -487,23 +549,23 @@ impl<'a> Prim<'a> {
         }))
     }
 
-    fn check_box(&self, b: &PrimBox) -> Result<(), String> {
+    fn check_box(&self, b: &PrimBox) -> Result<(), PrimError> {
         if b.lower.len() != self.d || b.upper.len() != self.d {
-            return Err(format!(
-                "the box has limits for {} inputs, but the data has {}",
-                b.lower.len().max(b.upper.len()),
-                self.d
-            ));
+            return Err(PrimError::BoxInputs {
+                limits: b.lower.len().max(b.upper.len()),
+                inputs: self.d,
+            });
         }
         if let Some(j) = (0..self.d).find(|&j| {
             b.lower[j]
                 .partial_cmp(&b.upper[j])
                 .is_none_or(Ordering::is_gt)
         }) {
-            return Err(format!(
-                "the box's limits on input {j} are not a range: {} to {}",
-                b.lower[j], b.upper[j]
-            ));
+            return Err(PrimError::BoxRange {
+                input: j,
+                lower: b.lower[j],
+                upper: b.upper[j],
+            });
         }
         Ok(())
     }
@@ -892,6 +954,57 @@ fn plural(k: usize, one: &str, many: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The messages as they were when they were strings (front ends show them).
+    #[test]
+    fn messages() {
+        use PrimError as E;
+        let cases: Vec<(E, &str)> = vec![
+            (
+                E::Share {
+                    name: "min_mass",
+                    max: 1.0,
+                    got: 0.0,
+                },
+                "min_mass must be above 0 and at most 1, got 0",
+            ),
+            (
+                E::MinCoverage(1.5),
+                "min_coverage must be within 0..1, got 1.5",
+            ),
+            (E::NoBoxes, "boxes must be at least 1"),
+            (E::NoInputs, "PRIM needs at least one input column"),
+            (E::NoRuns, "PRIM needs at least one run"),
+            (
+                E::NotFinite {
+                    input: "x2".into(),
+                    run: 3,
+                    missing: true,
+                },
+                "input `x2` is missing (NaN) in run 3 (0-based); PRIM needs a finite value for \
+                 every input, so drop or impute such runs first",
+            ),
+            (
+                E::NotFinite {
+                    input: "x2".into(),
+                    run: 3,
+                    missing: false,
+                },
+                "input `x2` is infinite in run 3 (0-based); PRIM needs a finite value for every \
+                 input, so drop or impute such runs first",
+            ),
+            (
+                E::BoxInputs {
+                    limits: 3,
+                    inputs: 4,
+                },
+                "the box has limits for 3 inputs, but the data has 4",
+            ),
+        ];
+        for (e, want) in cases {
+            assert_eq!(e.to_string(), want);
+        }
+    }
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 
@@ -1071,13 +1184,13 @@ mod tests {
             true, false, true, false, true, false, true, false, true, false,
         ];
         x[3 * 4 + 2] = f64::NAN;
-        let e = Prim::new(&x, &NAMES, &y).unwrap_err();
+        let e = Prim::new(&x, &NAMES, &y).unwrap_err().to_string();
         assert!(e.starts_with("input `x2` is missing (NaN) in run 3"), "{e}");
         x[3 * 4 + 2] = f64::INFINITY;
-        let e = Prim::new(&x, &NAMES, &y).unwrap_err();
+        let e = Prim::new(&x, &NAMES, &y).unwrap_err().to_string();
         assert!(e.starts_with("input `x2` is infinite in run 3"), "{e}");
         x[3 * 4 + 2] = 0.5;
-        let e = Prim::new(&x[..39], &NAMES, &y).unwrap_err();
+        let e = Prim::new(&x[..39], &NAMES, &y).unwrap_err().to_string();
         assert_eq!(
             e,
             "the inputs hold 39 values, but 10 runs of 4 inputs need 40"
@@ -1086,7 +1199,7 @@ mod tests {
         assert!(Prim::new(&[], &NAMES, &[]).is_err());
 
         let prim = Prim::new(&x, &NAMES, &y).unwrap();
-        let bad = |opts: PrimOptions| prim.find(&opts).unwrap_err();
+        let bad = |opts: PrimOptions| prim.find(&opts).unwrap_err().to_string();
         let d = PrimOptions::default;
         assert_eq!(
             bad(PrimOptions {
@@ -1115,7 +1228,7 @@ mod tests {
         let mut b = prim.peel(&d()).unwrap().remove(0);
         b.lower[1] = 2.0;
         assert_eq!(
-            prim.paste(&b, &[], &d()).unwrap_err(),
+            prim.paste(&b, &[], &d()).unwrap_err().to_string(),
             format!(
                 "the box's limits on input 1 are not a range: 2 to {}",
                 b.upper[1]

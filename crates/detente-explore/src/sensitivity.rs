@@ -22,10 +22,121 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use crate::sobol_seq::{MAX_DIMS, Sobol};
+use detente_core::stats::quantile;
+
+use crate::sobol_seq::{DimsError, MAX_DIMS, Sobol};
 
 /// Largest number of inputs a Saltelli design supports (it needs 2k Sobol' dimensions).
 pub const MAX_SALTELLI_INPUTS: usize = MAX_DIMS / 2;
+
+/// Why a Saltelli or Morris design, or the indices from its outputs, cannot be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SensitivityError {
+    /// `n` base samples is more than a Sobol' sequence can start at.
+    #[error("{0} base samples is too many for a Sobol' design")]
+    TooManySamples(usize),
+    /// `n` samples of `dims` columns do not fit in memory addressing.
+    #[error("a design of {n} samples x {dims} columns is too large")]
+    SamplesTooLarge {
+        /// Base samples.
+        n: usize,
+        /// Columns, twice the inputs.
+        dims: usize,
+    },
+    /// The Sobol' sequence cannot have that many dimensions.
+    #[error(transparent)]
+    Dims(#[from] DimsError),
+    /// A Saltelli design of `n = 0`.
+    #[error("a Saltelli design needs at least one base sample (n = 0)")]
+    NoBaseSamples,
+    /// A Saltelli design of `k = 0`.
+    #[error("a Saltelli design needs at least one input (k = 0)")]
+    SaltelliNoInputs,
+    /// More inputs than [`MAX_SALTELLI_INPUTS`].
+    #[error("a Saltelli design supports at most {max} inputs, not {0}", max = MAX_SALTELLI_INPUTS)]
+    SaltelliTooManyInputs(usize),
+    /// `n` x `stride` rows do not fit in memory addressing.
+    #[error("a design of {n} x {stride} rows is too large")]
+    RowsTooLarge {
+        /// Base samples.
+        n: usize,
+        /// Rows per base sample, `k + 2`.
+        stride: usize,
+    },
+    /// Not one output per row of the Saltelli design.
+    #[error("expected {expected} outputs for a Saltelli design of n = {n}, k = {k}, got {got}")]
+    SaltelliOutputs {
+        /// Rows of the design.
+        expected: usize,
+        /// Base samples.
+        n: usize,
+        /// Inputs.
+        k: usize,
+        /// Outputs given.
+        got: usize,
+    },
+    /// An output of the Saltelli design is NaN or infinite.
+    #[error("output of row {row} ({which}, base sample {base}) is {value}, not a finite number")]
+    SaltelliNotFinite {
+        /// The row.
+        row: usize,
+        /// Its matrix: `A`, `B` or `A_B for input i`.
+        which: String,
+        /// Its base sample.
+        base: usize,
+        /// The output.
+        value: f64,
+    },
+    /// The outputs of A and B do not vary.
+    #[error("the outputs of A and B have zero variance, so Sobol' indices are undefined")]
+    ZeroVariance,
+    /// `confidence` is not in (0, 1).
+    #[error("confidence must lie strictly between 0 and 1, not {0}")]
+    Confidence(f64),
+    /// Fewer than 2 Morris trajectories.
+    #[error("a Morris design needs at least 2 trajectories, not {0}")]
+    MorrisTrajectories(usize),
+    /// A Morris design of `k = 0`.
+    #[error("a Morris design needs at least one input (k = 0)")]
+    MorrisNoInputs,
+    /// An odd number of Morris levels, or fewer than 2.
+    #[error("a Morris grid needs an even number of levels, at least 2, not {0}")]
+    MorrisLevels(usize),
+    /// `r` trajectories of `k` inputs do not fit in memory addressing.
+    #[error("a Morris design of {r} trajectories x {k} inputs is too large")]
+    MorrisTooLarge {
+        /// Trajectories.
+        r: usize,
+        /// Inputs.
+        k: usize,
+    },
+    /// Not one output per row of the Morris design.
+    #[error("expected {expected} outputs for a Morris design of r = {r}, k = {k}, got {got}")]
+    MorrisOutputs {
+        /// Rows of the design.
+        expected: usize,
+        /// Trajectories.
+        r: usize,
+        /// Inputs.
+        k: usize,
+        /// Outputs given.
+        got: usize,
+    },
+    /// An output of the Morris design is NaN or infinite.
+    #[error(
+        "output of row {row} (trajectory {trajectory}, point {point}) is {value}, not a finite number"
+    )]
+    MorrisNotFinite {
+        /// The row.
+        row: usize,
+        /// Its trajectory.
+        trajectory: usize,
+        /// Its point on the trajectory.
+        point: usize,
+        /// The output.
+        value: f64,
+    },
+}
 
 /// Levels of the Morris grid when the caller has no reason to choose otherwise
 /// (Morris 1991; Saltelli et al. 2008, "Global Sensitivity Analysis: The Primer", ch. 3).
@@ -76,16 +187,16 @@ pub enum SaltelliRow {
 impl SaltelliDesign {
     /// Errors when `n` or `k` is 0, `k > MAX_SALTELLI_INPUTS`, or the design would not
     /// fit in memory addressing.
-    pub fn new(n: usize, k: usize) -> Result<Self, String> {
+    pub fn new(n: usize, k: usize) -> Result<Self, SensitivityError> {
         check_saltelli_size(n, k)?;
         let start = n
             .checked_next_power_of_two()
             .filter(|&s| s as u64 <= 1u64 << 52)
-            .ok_or_else(|| format!("{n} base samples is too many for a Sobol' design"))?;
+            .ok_or(SensitivityError::TooManySamples(n))?;
         let dims = 2 * k;
         let len = n
             .checked_mul(dims)
-            .ok_or_else(|| format!("a design of {n} samples x {dims} columns is too large"))?;
+            .ok_or(SensitivityError::SamplesTooLarge { n, dims })?;
         let mut sobol = Sobol::new(dims)?;
         sobol.seek(start as u64);
         let mut base = vec![0.0; len];
@@ -138,21 +249,19 @@ impl SaltelliDesign {
     }
 }
 
-fn check_saltelli_size(n: usize, k: usize) -> Result<(), String> {
+fn check_saltelli_size(n: usize, k: usize) -> Result<(), SensitivityError> {
     if n == 0 {
-        return Err("a Saltelli design needs at least one base sample (n = 0)".into());
+        return Err(SensitivityError::NoBaseSamples);
     }
     if k == 0 {
-        return Err("a Saltelli design needs at least one input (k = 0)".into());
+        return Err(SensitivityError::SaltelliNoInputs);
     }
     if k > MAX_SALTELLI_INPUTS {
-        return Err(format!(
-            "a Saltelli design supports at most {MAX_SALTELLI_INPUTS} inputs, not {k}"
-        ));
+        return Err(SensitivityError::SaltelliTooManyInputs(k));
     }
     n.checked_mul(k + 2)
         .map(|_| ())
-        .ok_or_else(|| format!("a design of {n} x {} rows is too large", k + 2))
+        .ok_or(SensitivityError::RowsTooLarge { n, stride: k + 2 })
 }
 
 fn saltelli_row_kind(row: usize, k: usize) -> (usize, SaltelliRow) {
@@ -212,15 +321,17 @@ pub fn sobol_indices(
     bootstrap: usize,
     seed: u64,
     confidence: f64,
-) -> Result<SobolIndices, String> {
+) -> Result<SobolIndices, SensitivityError> {
     check_saltelli_size(n, k)?;
     check_confidence(confidence)?;
     let rows = n * (k + 2);
     if design_outputs.len() != rows {
-        return Err(format!(
-            "expected {rows} outputs for a Saltelli design of n = {n}, k = {k}, got {}",
-            design_outputs.len()
-        ));
+        return Err(SensitivityError::SaltelliOutputs {
+            expected: rows,
+            n,
+            k,
+            got: design_outputs.len(),
+        });
     }
     if let Some(r) = design_outputs.iter().position(|y| !y.is_finite()) {
         let (j, kind) = saltelli_row_kind(r, k);
@@ -229,10 +340,12 @@ pub fn sobol_indices(
             SaltelliRow::B => "B".to_string(),
             SaltelliRow::AB(i) => format!("A_B for input {i}"),
         };
-        return Err(format!(
-            "output of row {r} ({which}, base sample {j}) is {}, not a finite number",
-            design_outputs[r]
-        ));
+        return Err(SensitivityError::SaltelliNotFinite {
+            row: r,
+            which,
+            base: j,
+            value: design_outputs[r],
+        });
     }
 
     let stride = k + 2;
@@ -262,8 +375,7 @@ pub fn sobol_indices(
 
     let mut sums = vec![0.0; width + 1];
     accumulate(&mut sums, &terms, width, 0..n);
-    let estimate = estimates_from_sums(&sums, n, k)
-        .ok_or("the outputs of A and B have zero variance, so Sobol' indices are undefined")?;
+    let estimate = estimates_from_sums(&sums, n, k).ok_or(SensitivityError::ZeroVariance)?;
 
     let mut first_boot = vec![Vec::new(); k];
     let mut total_boot = vec![Vec::new(); k];
@@ -339,35 +451,23 @@ fn estimates_from_sums(sums: &[f64], n: usize, k: usize) -> Option<Estimates> {
     })
 }
 
-fn check_confidence(confidence: f64) -> Result<(), String> {
+fn check_confidence(confidence: f64) -> Result<(), SensitivityError> {
     if confidence > 0.0 && confidence < 1.0 {
         Ok(())
     } else {
-        Err(format!(
-            "confidence must lie strictly between 0 and 1, not {confidence}"
-        ))
+        Err(SensitivityError::Confidence(confidence))
     }
 }
 
 /// Percentile interval (Efron & Tibshirani 1993, sect. 13.3), quantiles by linear
 /// interpolation between order statistics (Hyndman & Fan 1996, type 7).
 fn percentile_interval(samples: &mut [f64], confidence: f64) -> Option<Interval> {
-    if samples.is_empty() {
-        return None;
-    }
     samples.sort_by(f64::total_cmp);
     let tail = (1.0 - confidence) / 2.0;
     Some(Interval {
-        low: quantile_sorted(samples, tail),
-        high: quantile_sorted(samples, 1.0 - tail),
+        low: quantile(samples, tail)?,
+        high: quantile(samples, 1.0 - tail)?,
     })
-}
-
-fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
-    let h = (sorted.len() - 1) as f64 * q;
-    let lo = h.floor() as usize;
-    let hi = (lo + 1).min(sorted.len() - 1);
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
 // ---------------------------------------------------------------------------------
@@ -402,26 +502,20 @@ pub struct MorrisDesign {
 impl MorrisDesign {
     /// Errors when `r < 2` (sigma needs two effects), `k == 0`, `levels` is odd or
     /// below 2, or the design is too large to address.
-    pub fn new(r: usize, k: usize, levels: usize, seed: u64) -> Result<Self, String> {
+    pub fn new(r: usize, k: usize, levels: usize, seed: u64) -> Result<Self, SensitivityError> {
         if r < 2 {
-            return Err(format!(
-                "a Morris design needs at least 2 trajectories, not {r}"
-            ));
+            return Err(SensitivityError::MorrisTrajectories(r));
         }
         if k == 0 {
-            return Err("a Morris design needs at least one input (k = 0)".into());
+            return Err(SensitivityError::MorrisNoInputs);
         }
         if levels < 2 || levels % 2 != 0 {
-            return Err(format!(
-                "a Morris grid needs an even number of levels, at least 2, not {levels}"
-            ));
+            return Err(SensitivityError::MorrisLevels(levels));
         }
         let len = r
             .checked_mul(k + 1)
             .and_then(|rows| rows.checked_mul(k))
-            .ok_or_else(|| {
-                format!("a Morris design of {r} trajectories x {k} inputs is too large")
-            })?;
+            .ok_or(SensitivityError::MorrisTooLarge { r, k })?;
         let top = (levels - 1) as f64;
         let half = levels / 2;
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -527,23 +621,24 @@ pub fn morris_indices(
     bootstrap: usize,
     seed: u64,
     confidence: f64,
-) -> Result<MorrisIndices, String> {
+) -> Result<MorrisIndices, SensitivityError> {
     check_confidence(confidence)?;
     let (r, k) = (design.r, design.k);
     if outputs.len() != design.row_count() {
-        return Err(format!(
-            "expected {} outputs for a Morris design of r = {r}, k = {k}, got {}",
-            design.row_count(),
-            outputs.len()
-        ));
+        return Err(SensitivityError::MorrisOutputs {
+            expected: design.row_count(),
+            r,
+            k,
+            got: outputs.len(),
+        });
     }
     if let Some(row) = outputs.iter().position(|y| !y.is_finite()) {
-        return Err(format!(
-            "output of row {row} (trajectory {}, point {}) is {}, not a finite number",
-            row / (k + 1),
-            row % (k + 1),
-            outputs[row]
-        ));
+        return Err(SensitivityError::MorrisNotFinite {
+            row,
+            trajectory: row / (k + 1),
+            point: row % (k + 1),
+            value: outputs[row],
+        });
     }
 
     // effects[i * r + t]
@@ -600,6 +695,105 @@ pub fn morris_indices(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The messages as they were when they were strings (front ends show them).
+    #[test]
+    fn messages() {
+        use SensitivityError as E;
+        let cases: Vec<(E, &str)> = vec![
+            (
+                E::TooManySamples(9),
+                "9 base samples is too many for a Sobol' design",
+            ),
+            (
+                E::SamplesTooLarge { n: 3, dims: 4 },
+                "a design of 3 samples x 4 columns is too large",
+            ),
+            (
+                E::Dims(DimsError(0)),
+                "a Sobol' sequence needs between 1 and 256 dimensions, not 0",
+            ),
+            (
+                E::NoBaseSamples,
+                "a Saltelli design needs at least one base sample (n = 0)",
+            ),
+            (
+                E::SaltelliNoInputs,
+                "a Saltelli design needs at least one input (k = 0)",
+            ),
+            (
+                E::SaltelliTooManyInputs(600),
+                "a Saltelli design supports at most 128 inputs, not 600",
+            ),
+            (
+                E::RowsTooLarge { n: 3, stride: 4 },
+                "a design of 3 x 4 rows is too large",
+            ),
+            (
+                E::SaltelliOutputs {
+                    expected: 6,
+                    n: 2,
+                    k: 1,
+                    got: 5,
+                },
+                "expected 6 outputs for a Saltelli design of n = 2, k = 1, got 5",
+            ),
+            (
+                E::SaltelliNotFinite {
+                    row: 4,
+                    which: "B".into(),
+                    base: 1,
+                    value: f64::NAN,
+                },
+                "output of row 4 (B, base sample 1) is NaN, not a finite number",
+            ),
+            (
+                E::ZeroVariance,
+                "the outputs of A and B have zero variance, so Sobol' indices are undefined",
+            ),
+            (
+                E::Confidence(1.5),
+                "confidence must lie strictly between 0 and 1, not 1.5",
+            ),
+            (
+                E::MorrisTrajectories(1),
+                "a Morris design needs at least 2 trajectories, not 1",
+            ),
+            (
+                E::MorrisNoInputs,
+                "a Morris design needs at least one input (k = 0)",
+            ),
+            (
+                E::MorrisLevels(3),
+                "a Morris grid needs an even number of levels, at least 2, not 3",
+            ),
+            (
+                E::MorrisTooLarge { r: 2, k: 3 },
+                "a Morris design of 2 trajectories x 3 inputs is too large",
+            ),
+            (
+                E::MorrisOutputs {
+                    expected: 8,
+                    r: 2,
+                    k: 3,
+                    got: 7,
+                },
+                "expected 8 outputs for a Morris design of r = 2, k = 3, got 7",
+            ),
+            (
+                E::MorrisNotFinite {
+                    row: 4,
+                    trajectory: 1,
+                    point: 1,
+                    value: f64::INFINITY,
+                },
+                "output of row 4 (trajectory 1, point 1) is inf, not a finite number",
+            ),
+        ];
+        for (e, want) in cases {
+            assert_eq!(e.to_string(), want);
+        }
+    }
     use std::f64::consts::PI;
 
     /// Ishigami & Homma (1990) with x_i = -pi + 2 pi u_i.
@@ -744,15 +938,21 @@ mod tests {
         assert!(SaltelliDesign::new(4, 0).is_err());
         assert!(SaltelliDesign::new(4, MAX_SALTELLI_INPUTS + 1).is_err());
         assert!(SaltelliDesign::new(1, MAX_SALTELLI_INPUTS).is_ok());
-        let e = sobol_indices(&ok[..5], 2, 1, 0, 0, 0.95).unwrap_err();
+        let e = sobol_indices(&ok[..5], 2, 1, 0, 0, 0.95)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("expected 6 outputs"), "{e}");
         assert!(sobol_indices(&ok, 2, 1, 0, 0, 1.0).is_err());
         assert!(sobol_indices(&ok, 2, 1, 0, 0, f64::NAN).is_err());
         let mut bad = ok.clone();
         bad[4] = f64::NAN;
-        let e = sobol_indices(&bad, 2, 1, 0, 0, 0.95).unwrap_err();
+        let e = sobol_indices(&bad, 2, 1, 0, 0, 0.95)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("row 4 (A_B for input 0, base sample 1)"), "{e}");
-        let e = sobol_indices(&[3.0; 6], 2, 1, 0, 0, 0.95).unwrap_err();
+        let e = sobol_indices(&[3.0; 6], 2, 1, 0, 0, 0.95)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("zero variance"), "{e}");
         let r = sobol_indices(&ok, 2, 1, 0, 0, 0.95).expect("valid");
         assert_eq!(r.inputs[0].first_order_ci, None);
@@ -862,7 +1062,7 @@ mod tests {
         assert!(morris_indices(&d, &y[1..], 0, 0, 0.95).is_err());
         assert!(morris_indices(&d, &y, 0, 0, 0.0).is_err());
         y[4] = f64::INFINITY;
-        let e = morris_indices(&d, &y, 0, 0, 0.95).unwrap_err();
+        let e = morris_indices(&d, &y, 0, 0, 0.95).unwrap_err().to_string();
         assert!(e.contains("row 4 (trajectory 1, point 1)"), "{e}");
     }
 }

@@ -300,15 +300,18 @@ pub struct Sobol {
     index: u64,
 }
 
+/// A Sobol' sequence was asked for 0 or more than [`MAX_DIMS`] dimensions (the number asked).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a Sobol' sequence needs between 1 and {max} dimensions, not {0}", max = MAX_DIMS)]
+pub struct DimsError(pub usize);
+
 impl Sobol {
     /// A generator positioned at index 0 (the all-zero point).
     ///
     /// Errors when `dims` is 0 or larger than [`MAX_DIMS`].
-    pub fn new(dims: usize) -> Result<Self, String> {
+    pub fn new(dims: usize) -> Result<Self, DimsError> {
         if dims == 0 || dims > MAX_DIMS {
-            return Err(format!(
-                "a Sobol' sequence needs between 1 and {MAX_DIMS} dimensions, not {dims}"
-            ));
+            return Err(DimsError(dims));
         }
         let mut directions = vec![0u64; dims * BITS];
         for (j, v) in directions.chunks_exact_mut(BITS).enumerate() {

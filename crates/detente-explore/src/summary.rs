@@ -115,15 +115,9 @@ impl Column {
 }
 
 /// The quantile of sorted values with linear interpolation between order statistics
-/// (Hyndman & Fan 1996, type 7, as R's default).
+/// (Hyndman & Fan 1996, type 7, as R's default); NaN for no values.
 pub fn exact_quantile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let h = (sorted.len() - 1) as f64 * q;
-    let lo = h.floor() as usize;
-    let hi = h.ceil() as usize;
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+    detente_core::stats::quantile(sorted, q).unwrap_or(f64::NAN)
 }
 
 /// Counts of values in buckets of geometrically growing width.

@@ -7,7 +7,7 @@ use detente_core::model::{self, Model, RunOptions};
 use detente_core::output::{RunError, RunOutput};
 use detente_explore::explore::{Plan, RunFailure};
 use detente_explore::expr::{self, Expr};
-use detente_explore::prim::{Discovery, Prim, PrimOptions};
+use detente_explore::prim::{Discovery, Prim, PrimError, PrimOptions};
 use detente_explore::sample::Design;
 use rayon::prelude::*;
 
@@ -424,7 +424,7 @@ pub fn tornadoes(ctx: &Context, ex: &Exploration) -> Result<Vec<Tornado>, Report
 pub struct Found {
     pub hits: usize,
     pub n: usize,
-    pub result: Result<Discovery, String>,
+    pub result: Result<Discovery, PrimError>,
     pub names: Vec<String>,
 }
 

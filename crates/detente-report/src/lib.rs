@@ -72,7 +72,8 @@ pub struct Report {
 }
 
 /// Why a report cannot be made, and what to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}{}", help.as_ref().map(|h| format!(" ({h})")).unwrap_or_default())]
 pub struct ReportError {
     pub message: String,
     pub help: Option<String>,
@@ -92,18 +93,6 @@ impl ReportError {
         }
     }
 }
-
-impl std::fmt::Display for ReportError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)?;
-        if let Some(h) = &self.help {
-            write!(f, " ({h})")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for ReportError {}
 
 /// Builds the report. Checks every option before any model runs.
 pub fn build(scenario: &Scenario, opts: &ReportOptions) -> Result<Report, ReportError> {

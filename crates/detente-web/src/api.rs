@@ -604,7 +604,7 @@ fn compute(
         output.clone(),
     ) {
         Ok(r) => (Some(r), None),
-        Err(e) => (None, Some(e)),
+        Err(e) => (None, Some(e.to_string())),
     };
     // A report cut short says so only in words; the token says why.
     if let Err(s) = cancel::check() {

@@ -4,7 +4,7 @@
 
 use detente_core::Scenario;
 use detente_core::output::RunOutput;
-use detente_report::{Report, ReportOptions};
+use detente_report::{Report, ReportError, ReportOptions};
 
 /// Sampled runs for the uncertainty charts when a request names none.
 pub const DEFAULT_RUNS: u64 = detente_report::DEFAULT_RUNS;
@@ -18,7 +18,7 @@ pub fn build(
     runs: u64,
     seed: u64,
     run: RunOutput,
-) -> Result<Report, String> {
+) -> Result<Report, ReportError> {
     let opts = ReportOptions {
         model: Some(model.to_string()),
         policies: policy.map(str::to_string).into_iter().collect(),
@@ -27,5 +27,4 @@ pub fn build(
         event: None,
     };
     detente_report::build_with(scenario, &opts, Some((policy.map(str::to_string), run)))
-        .map_err(|e| e.to_string())
 }

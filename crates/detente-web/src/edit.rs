@@ -19,7 +19,8 @@ pub struct Edit {
 }
 
 /// Why an edit could not be made; `index` is the edit's place in the request.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, thiserror::Error)]
+#[error("{message}")]
 pub struct EditError {
     pub index: usize,
     pub message: String,
@@ -46,7 +47,8 @@ pub fn apply(text: &str, edits: &[Edit]) -> Result<String, EditError> {
             message,
             help,
         };
-        let numeric = |v: &str| number(v).map_err(|m| fail(m, Some(NUMBER_HELP.into())));
+        let numeric =
+            |v: &str| number(v).map_err(|m| fail(m.to_string(), Some(NUMBER_HELP.into())));
         match (&e.actor, &e.issue) {
             (Some(actor), issue) => {
                 let f = e.field.as_str();
@@ -144,20 +146,23 @@ fn text_value(s: &str) -> Option<Value> {
 }
 
 /// A number or a distribution (an inline table) written as TOML; empty removes the key.
-fn number(s: &str) -> Result<Option<Value>, String> {
+fn number(s: &str) -> Result<Option<Value>, NotANumber> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(None);
     }
-    let shown: String = s.chars().take(40).collect();
-    let v: Value = s
-        .parse()
-        .map_err(|_| format!("`{shown}` is not a number or a distribution"))?;
+    let shown = || NotANumber(s.chars().take(40).collect());
+    let v: Value = s.parse().map_err(|_| shown())?;
     match v {
         Value::Integer(_) | Value::Float(_) | Value::InlineTable(_) => Ok(Some(v)),
-        _ => Err(format!("`{shown}` is not a number or a distribution")),
+        _ => Err(shown()),
     }
 }
+
+/// A value that is neither a number nor a distribution; holds its first 40 characters.
+#[derive(Debug, thiserror::Error)]
+#[error("`{0}` is not a number or a distribution")]
+struct NotANumber(String);
 
 /// Sets or removes `key`, keeping the old value's surrounding space and comment.
 fn set(t: &mut dyn TableLike, key: &str, v: Option<Value>) {

@@ -10,7 +10,6 @@ mod eum;
 mod exchange;
 mod median;
 mod nash;
-pub mod num;
 pub mod outputs;
 pub mod smp;
 pub mod view;
@@ -20,11 +19,13 @@ use serde::Serialize;
 
 use crate::scenario::{Scenario, Stake};
 
-pub use compromise::{Compromise, weighted_mean};
+pub use crate::stats::num;
+pub use crate::stats::{weighted_mean, weighted_median};
+pub use compromise::Compromise;
 pub use detail::{Cell, Detail, Json, Table};
 pub use eum::Eum;
 pub use exchange::Exchange;
-pub use median::{Median, weighted_median};
+pub use median::Median;
 pub use nash::{Nash, nash_bargaining};
 pub use outputs::{Column, ColumnKind, Event, Objective, Outputs, StandIn};
 pub use smp::Smp;

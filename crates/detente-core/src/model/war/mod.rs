@@ -18,10 +18,11 @@ pub mod view;
 
 use super::{
     Column, Detail, Event, Model, ModelError, ModelInfo, Objective, Outputs, RunOptions, RunResult,
-    StandIn, nash_bargaining, weighted_mean, weighted_median,
+    StandIn, nash_bargaining,
 };
 use crate::bloc::bloc_stance;
 use crate::scenario::{ForumModel, Member, Rule, Scale, Scenario, Target, War};
+use crate::stats::{weighted_mean, weighted_median};
 
 pub struct WarModel;
 

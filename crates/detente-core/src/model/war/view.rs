@@ -341,20 +341,10 @@ fn shares(sc: &Scenario, f: &Futures) -> Shares {
         ceasefire: share_of(cf),
         victory: [share_of(vic[0]), share_of(vic[1])],
         ongoing: share_of(ongoing),
-        median_time: median(&times),
+        median_time: crate::stats::quantile(&times, 0.5).unwrap_or(f64::NAN),
         mean_share: mean(share),
         mean_renewed_60: mean(renewed),
     }
-}
-
-/// The type-7 median of sorted values (Hyndman & Fan 1996), NaN for none.
-fn median(sorted: &[f64]) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let h = (sorted.len() - 1) as f64 * 0.5;
-    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
 /// The ceasefire horizon the report's shares use.
