@@ -64,13 +64,16 @@ pub struct CentralValue {
 }
 
 /// Why a run could not be made.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum RunError {
     /// The policy named is not the scenario's.
+    #[error(transparent)]
     UnknownPolicy(UnknownPolicy),
     /// The model refused the scenario.
+    #[error(transparent)]
     Model(ModelError),
     /// The thread's [`crate::cancel`] token stopped the run before it ended.
+    #[error(transparent)]
     Stopped(Stop),
 }
 
@@ -84,18 +87,6 @@ impl RunError {
         }
     }
 }
-
-impl std::fmt::Display for RunError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RunError::UnknownPolicy(e) => e.fmt(f),
-            RunError::Model(e) => e.fmt(f),
-            RunError::Stopped(s) => s.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for RunError {}
 
 /// Runs `model` on `scenario`, with a policy applied if one is named.
 ///

@@ -789,7 +789,8 @@ impl fmt::Display for Rule {
 }
 
 /// A policy name the scenario does not define.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown policy `{name}`")]
 pub struct UnknownPolicy {
     /// The name given.
     pub name: String,
@@ -812,11 +813,3 @@ impl UnknownPolicy {
         }
     }
 }
-
-impl std::fmt::Display for UnknownPolicy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "unknown policy `{}`", self.name)
-    }
-}
-
-impl std::error::Error for UnknownPolicy {}

@@ -98,19 +98,14 @@ pub struct RoundIssue {
 }
 
 /// Why a model cannot run on a scenario.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
 pub struct ModelError {
+    /// What is wrong, for a person.
     pub message: String,
+    /// What to do about it.
     pub help: Option<String>,
 }
-
-impl std::fmt::Display for ModelError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for ModelError {}
 
 /// Every model implements this.
 pub trait Model: Send + Sync {
@@ -270,7 +265,8 @@ pub fn choose(scenario: &Scenario, name: Option<&str>) -> Result<&'static dyn Mo
 }
 
 /// A model name that no model has.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown model `{name}`")]
 pub struct UnknownModel {
     /// The name given.
     pub name: String,
@@ -292,14 +288,6 @@ impl UnknownModel {
         }
     }
 }
-
-impl std::fmt::Display for UnknownModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "unknown model `{}`", self.name)
-    }
-}
-
-impl std::error::Error for UnknownModel {}
 
 /// Names of all models, for messages.
 pub fn names() -> Vec<&'static str> {
