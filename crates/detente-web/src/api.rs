@@ -299,6 +299,8 @@ pub struct Parsed {
     ok: bool,
     view: Option<View>,
     diagnostics: Vec<DiagOut>,
+    /// The model a run of this scenario uses when none is named (`model::choose`).
+    default_model: Option<&'static str>,
 }
 
 fn parsed(text: &str) -> (Parsed, Option<Scenario>) {
@@ -310,6 +312,10 @@ fn parsed(text: &str) -> (Parsed, Option<Scenario>) {
     };
     let out = Parsed {
         ok: scenario.is_some(),
+        default_model: scenario
+            .as_ref()
+            .and_then(|s| model::choose(s, None).ok())
+            .map(|m| m.info().name),
         diagnostics: view::diagnostics(text, &diags, targets),
         view: read.map(|r| r.view),
     };
@@ -463,6 +469,10 @@ pub struct RunReq {
 #[derive(Serialize)]
 pub struct RunResp {
     output: RunOutput,
+    /// What the model says of its run, for a person (also the last of `output.notes`).
+    findings: Vec<String>,
+    /// The ids of the report sections the model made of its own run, to show first.
+    model_sections: Vec<String>,
     report: Option<detente_report::Report>,
     /// Why the charts could not be drawn, when the run itself worked.
     report_error: Option<String>,
@@ -610,8 +620,17 @@ fn compute(
     if let Err(s) = cancel::check() {
         return Err(RunFail::Stopped(s));
     }
+    let findings = output
+        .detail
+        .as_ref()
+        .map_or_else(Vec::new, |d| d.summary.clone());
+    let model_sections = output.detail.as_ref().map_or_else(Vec::new, |d| {
+        d.sections.iter().map(|s| s.id.clone()).collect()
+    });
     Ok(RunResp {
         output,
+        findings,
+        model_sections,
         report,
         report_error,
     })

@@ -150,6 +150,7 @@ async fn parse_gives_the_table() {
     assert_eq!(view["actors"][1]["capability"], "35");
     assert_eq!(view["actors"][0]["position"]["territory"], "100");
     assert_eq!(view["has_war"], true);
+    assert_eq!(v["default_model"], "war");
     assert_eq!(view["policies"][0]["id"], "europe_opens_channel_now");
 }
 
@@ -496,6 +497,16 @@ async fn run_returns_the_reports_charts_with_scenario_text_escaped() {
     let sections = v["report"]["sections"].as_array().expect("sections");
     let ids: Vec<&str> = sections.iter().map(|s| s["id"].as_str().unwrap()).collect();
     assert!(ids.contains(&"war"), "{ids:?}");
+    // The model's own sections and sentences, for the page to show first.
+    assert_eq!(v["model_sections"], json!(["war"]));
+    let findings = v["findings"].as_array().unwrap();
+    assert!(
+        findings[0]
+            .as_str()
+            .unwrap()
+            .starts_with("This run (seed 0)"),
+        "{findings:?}"
+    );
     assert!(
         sections
             .iter()

@@ -135,7 +135,7 @@ async function loadText(text, fresh) {
   $("results").replaceChildren();
   const parsed = await parseNow();
   if (fresh && parsed && parsed.view) {
-    $("model").value = parsed.view.has_war ? "war" : "compromise";
+    if (parsed.default_model) $("model").value = parsed.default_model;
     $("policy").value = "";
   }
 }
@@ -385,25 +385,18 @@ function showResults(data) {
     el("table", { id: "outcomes", class: "grid outcomes" },
       el("thead", {}, el("tr", {}, ["Issue", "Status quo", "Outcome", "Scale"].map((h) => el("th", {}, h)))),
       el("tbody", {}, rows)));
-  if (out.war) {
-    const w = out.war;
-    const renewed = Object.entries(w.renewed_war || {}).filter(([, v]) => v !== null)
-      .map(([k, v]) => `${k.replace("within_", "")} rounds: ${(v * 100).toFixed(0)}%`).join(", ");
-    summary.append(el("dl", { id: "war", class: "war" },
-      el("dt", {}, "Ending"),
-      el("dd", { id: "war-ending", "data-value": w.ending }, w.ending + (w.round !== null ? ` in round ${w.round}` : "")),
-      w.share !== null ? [el("dt", {}, `${w.belligerents[0]}'s share`), el("dd", {}, fmt(w.share))] : null,
-      w.victor ? [el("dt", {}, "Victor"), el("dd", {}, w.victor)] : null,
-      renewed ? [el("dt", {}, "Renewed war within"), el("dd", {}, renewed)] : null));
-  }
-  if (out.notes.length) summary.append(el("ul", { class: "notes" }, out.notes.map((n) => el("li", {}, n))));
+  // What the model says of its run, then the other notes.
+  if (data.findings.length) summary.append(el("ul", { id: "findings", class: "findings" }, data.findings.map((n) => el("li", {}, n))));
+  const notes = out.notes.filter((n) => !data.findings.includes(n));
+  if (notes.length) summary.append(el("ul", { class: "notes" }, notes.map((n) => el("li", {}, n))));
   if (data.report_error) summary.append(el("p", { class: "note" }, `Charts: ${data.report_error}`));
 
   // The report's sections as tabs: one picture at a time instead of a long scroll.
   const sections = data.report ? data.report.sections : [];
   const ids = sections.map((s) => s.id);
   // With a policy, its comparison with the baseline first; else the model's own picture.
-  const first = out.policy ? ["policies", "war", "trajectories", "forecasts"] : ["war", "trajectories", "forecasts"];
+  const own = data.model_sections || [];
+  const first = out.policy ? ["policies", ...own, "trajectories", "forecasts"] : [...own, "trajectories", "forecasts"];
   const tab = ids.includes(state.tab) && state.tabPolicy === out.policy ? state.tab
     : first.find((id) => ids.includes(id)) || ids[0];
   state.tab = tab;
