@@ -207,6 +207,21 @@ pub fn fmt_num(x: f64) -> String {
     }
 }
 
+/// A share as a whole percentage for people ("<1%" and ">99%" near the ends, "–" for none).
+pub fn fmt_pct(x: f64) -> String {
+    if x.is_nan() {
+        return "–".into();
+    }
+    let p = (x * 100.0).round();
+    if p >= 100.0 && x < 1.0 {
+        ">99%".into()
+    } else if p <= 0.0 && x > 0.0 {
+        "<1%".into()
+    } else {
+        format!("{p:.0}%")
+    }
+}
+
 const EXPECTING: &str =
     "a number, or a distribution such as { normal = [60, 10] } or { uniform = [40, 80] }";
 

@@ -45,17 +45,7 @@ pub fn sig(x: f64, digits: i32) -> String {
 
 /// A share as a percentage with no decimals ("<1%" and ">99%" near the ends).
 pub fn pct(x: f64) -> String {
-    if x.is_nan() {
-        return "–".into();
-    }
-    let p = (x * 100.0).round();
-    if p >= 100.0 && x < 1.0 {
-        ">99%".into()
-    } else if p <= 0.0 && x > 0.0 {
-        "<1%".into()
-    } else {
-        format!("{p:.0}%")
-    }
+    detente_core::param::fmt_pct(x)
 }
 
 pub fn opt(x: Option<f64>) -> String {

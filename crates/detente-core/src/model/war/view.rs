@@ -195,7 +195,13 @@ fn timeline(sc: &Scenario, w: &WarOutput, unit: &str) -> Option<Chart> {
     // The risk that the peace breaks, beside the ceasefire it follows.
     let renewed: Vec<String> = ["within_12", "within_24", "within_60"]
         .iter()
-        .filter_map(|k| w.renewed_war.get(*k).copied().flatten().map(percent))
+        .filter_map(|k| {
+            w.renewed_war
+                .get(*k)
+                .copied()
+                .flatten()
+                .map(crate::param::fmt_pct)
+        })
         .collect();
     let notes = if renewed.len() == 3 {
         vec![
@@ -275,21 +281,6 @@ fn timeline(sc: &Scenario, w: &WarOutput, unit: &str) -> Option<Chart> {
         height: 340,
         integer_x: true,
     }))
-}
-
-/// A share as the report writes it: whole percent, "<1%" and ">99%" near the ends.
-fn percent(x: f64) -> String {
-    if x.is_nan() {
-        return "–".into();
-    }
-    let p = (x * 100.0).round();
-    if p >= 100.0 && x < 1.0 {
-        ">99%".into()
-    } else if p <= 0.0 && x > 0.0 {
-        "<1%".into()
-    } else {
-        format!("{p:.0}%")
-    }
 }
 
 /// What a set of sampled futures says about how the war ends.
