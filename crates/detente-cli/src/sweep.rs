@@ -61,22 +61,9 @@ pub fn setup(a: &cli::SweepArgs) -> Result<Setup, Fail> {
 }
 
 pub fn with_policy(sc: &Scenario, policy: Option<&str>) -> Result<Scenario, Fail> {
-    let Some(p) = policy else {
-        return Ok(sc.clone());
-    };
-    sc.with_policy(p).ok_or_else(|| {
-        let names: Vec<&str> = sc.policies.iter().map(|p| p.id.as_str()).collect();
-        let help = if names.is_empty() {
-            "the scenario defines no policies; add a [[policy]] table".to_string()
-        } else {
-            format!(
-                "{}; the scenario's policies: {}",
-                detente_core::diag::did_you_mean(p, &names, "policy"),
-                detente_core::diag::list(&names)
-            )
-        };
-        Fail::new(format!("unknown policy `{p}`"), Some(&help))
-    })
+    sc.apply_policy(policy)
+        .map(std::borrow::Cow::into_owned)
+        .map_err(|e| Fail::new(e.to_string(), Some(&e.help())))
 }
 
 pub fn design(d: DesignArg) -> Design {
