@@ -7,6 +7,8 @@
 //! against `compromise`); [`cv`] cross-validates `fitted-mean`; [`doc`] writes the Markdown of
 //! `docs/BACKTEST.md`.
 
+#![warn(missing_docs)]
+
 pub mod backtest;
 pub mod capability;
 pub mod cases;

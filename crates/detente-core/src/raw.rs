@@ -39,10 +39,12 @@ impl<K: Ord, V> Pairs<K, V> {
         self.0.iter().map(|(k, _)| k)
     }
 
+    /// How many pairs there are.
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// Whether there are no pairs.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
