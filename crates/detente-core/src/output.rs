@@ -72,7 +72,8 @@ pub struct BlocOutput {
 pub struct BlocIssueOutput {
     /// The issue's id.
     pub id: String,
-    /// Its position on the issue's scale; `None` when no member takes one, or a `unanimity` bloc's issue has no status quo.
+    /// Its position on the issue's scale; `None` when no member takes one, or a `unanimity`
+    /// bloc's issue has no status quo.
     pub position: Option<f64>,
     /// Weighted standard deviation of the members' positions (0 = one voice).
     pub spread: f64,

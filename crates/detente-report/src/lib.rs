@@ -63,20 +63,25 @@ pub struct Section {
     pub id: String,
     /// Plain text (not escaped).
     pub title: String,
+    /// The fragment's HTML.
     pub html: String,
 }
 
+/// A whole report: a title and its sections, in reading order.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Report {
     /// Plain text (not escaped).
     pub title: String,
+    /// The sections, in reading order.
     pub sections: Vec<Section>,
 }
 
 /// Why a report cannot be made, and what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportError {
+    /// What is wrong, in one sentence.
     pub message: String,
+    /// What to do about it.
     pub help: Option<String>,
     /// The option at fault: `model`, `policy`, `runs` or `where`; `None` for the scenario.
     pub field: Option<String>,
