@@ -231,7 +231,7 @@ pub fn run(
 }
 
 /// One element of `rounds`: a stakeholder model's round, or a round as a model's
-/// [`Detail`](crate::model::Detail) gives it.
+/// [`Detail`] gives it.
 #[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum RoundOutput {

@@ -1,8 +1,8 @@
 //! The raw shape of a scenario file: what serde reads, with the byte span of every value.
 //!
-//! Nothing here is checked beyond its type; [`crate::validate`] turns a [`RawScenario`] into a
-//! [`crate::Scenario`]. The JSON Schema in `docs/scenario.schema.json` is generated from these
-//! types, so they are also the reference of the format.
+//! Nothing here is checked beyond its type; [`validate`](mod@crate::validate) turns a
+//! [`RawScenario`] into a [`crate::Scenario`]. The JSON Schema in `docs/scenario.schema.json` is
+//! generated from these types, so they are also the reference of the format.
 
 use std::collections::BTreeMap;
 

@@ -1,8 +1,8 @@
 //! The validated scenario: the domain types every model reads.
 //!
-//! A [`Scenario`] is only made by [`crate::validate`], so every invariant below holds:
-//! ids are unique and well formed, references resolve, every number is finite and within its
-//! field's range, every issue has at least one actor with a position and some salience.
+//! A [`Scenario`] is only made by [`validate`](mod@crate::validate), so every invariant below
+//! holds: ids are unique and well formed, references resolve, every number is finite and within
+//! its field's range, every issue has at least one actor with a position and some salience.
 
 use std::fmt;
 

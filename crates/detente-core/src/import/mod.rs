@@ -31,7 +31,7 @@ pub enum Format {
 }
 
 impl Format {
-    /// The names `detente import --from` accepts: every format but TOML.
+    /// The names of the formats other than detente's own TOML: what `detente import` converts.
     pub const IMPORTABLE: [&'static str; 4] = ["classic", "ktab", "decide", "deu"];
 
     /// The format's name on the command line (`ktab`).
