@@ -51,6 +51,7 @@ const OUT_OF_TIME: u8 = 2;
 pub struct Cancel(Arc<AtomicU8>);
 
 impl Cancel {
+    /// A token not yet stopped.
     pub fn new() -> Cancel {
         Cancel::default()
     }

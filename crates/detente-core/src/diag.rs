@@ -8,13 +8,16 @@ use std::ops::Range;
 /// How serious a diagnostic is. Errors stop a run; warnings are reported and the run goes on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Reported; the run goes on.
     Warning,
+    /// Stops the run.
     Error,
 }
 
 /// One problem found in an input, located by a byte span of the text that was parsed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
+    /// Whether it stops the run.
     pub severity: Severity,
     /// What is wrong, in one sentence.
     pub message: String,
@@ -29,6 +32,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// An error with this message and nothing else yet.
     pub fn error(message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -40,6 +44,7 @@ impl Diagnostic {
         }
     }
 
+    /// A warning with this message and nothing else yet.
     pub fn warning(message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
@@ -47,26 +52,31 @@ impl Diagnostic {
         }
     }
 
+    /// Locates it at a byte range of the parsed text.
     pub fn at(mut self, span: Range<usize>) -> Self {
         self.span = Some(span);
         self
     }
 
+    /// Adds another place that explains it, with a label ("first defined here").
     pub fn also(mut self, span: Range<usize>, label: impl Into<String>) -> Self {
         self.related.push((span, label.into()));
         self
     }
 
+    /// Names the field, in scenario terms (`actor.salience.territory`).
     pub fn field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
         self
     }
 
+    /// Says what would be valid, or what to do next.
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// Whether it stops the run.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -84,6 +94,7 @@ pub struct LineIndex<'a> {
 }
 
 impl<'a> LineIndex<'a> {
+    /// Indexes the line starts of `text`.
     pub fn new(text: &'a str) -> Self {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))

@@ -12,11 +12,17 @@ use crate::scenario::{Scenario, UnknownPolicy};
 /// The result of `detente run`, as the JSON output shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunOutput {
+    /// `[scenario].name`, or the file name without extension.
     pub scenario: String,
+    /// The model that ran.
     pub model: String,
+    /// The seed given (`--seed`, 0 by default); static models do not use it.
     pub seed: u64,
+    /// The policy applied, if any.
     pub policy: Option<String>,
+    /// One entry per issue, in file order.
     pub issues: Vec<IssueOutput>,
+    /// The trajectory of a dynamic model, round by round; empty for static models.
     pub rounds: Vec<RoundOutput>,
     /// The model's findings under its own key (`war`), for a model that has a
     /// [`Detail`]; nothing for the others.
@@ -25,41 +31,64 @@ pub struct RunOutput {
     /// The model's account of the run, for front ends that show it to people.
     #[serde(skip)]
     pub detail: Option<Detail>,
+    /// Each bloc's position on each issue, in file order.
     pub blocs: Vec<BlocOutput>,
     /// Uncertain numbers and the central value this run used for each.
     pub central_values: Vec<CentralValue>,
+    /// Remarks a reader should see (dated shocks a static model ignored, uncertain numbers).
     pub notes: Vec<String>,
 }
 
+/// The outcome on one issue.
 #[derive(Debug, Clone, Serialize)]
 pub struct IssueOutput {
+    /// The issue's id.
     pub id: String,
+    /// The issue's name.
     pub name: Option<String>,
+    /// The model's outcome on the issue's scale; `None` where the war model settles nothing.
     pub outcome: Option<f64>,
+    /// The issue's scale, low and high.
     pub scale: [f64; 2],
+    /// The status quo used (its central value if uncertain).
     pub status_quo: Option<f64>,
+    /// The observed outcome, when the scenario records one.
     pub observed: Option<f64>,
 }
 
+/// A bloc's voice on every issue.
 #[derive(Debug, Clone, Serialize)]
 pub struct BlocOutput {
+    /// The bloc's id.
     pub id: String,
+    /// Its rule's name (`consensus`).
     pub rule: String,
+    /// One entry per issue, in file order.
     pub issues: Vec<BlocIssueOutput>,
 }
 
+/// A bloc's voice on one issue.
 #[derive(Debug, Clone, Serialize)]
 pub struct BlocIssueOutput {
+    /// The issue's id.
     pub id: String,
+    /// Its position on the issue's scale; `None` when no member takes one, or a `unanimity`
+    /// bloc's issue has no status quo.
     pub position: Option<f64>,
+    /// Weighted standard deviation of the members' positions (0 = one voice).
     pub spread: f64,
+    /// How many members take a position.
     pub members: usize,
 }
 
+/// An uncertain number and the value a plain run used for it.
 #[derive(Debug, Clone, Serialize)]
 pub struct CentralValue {
+    /// The field's path (`ukraine.capability`).
     pub field: String,
+    /// The distribution as written (`triangular(30, 40, 60)`).
     pub distribution: String,
+    /// Its central value, the one this run used.
     pub value: f64,
 }
 
@@ -193,7 +222,7 @@ pub fn run(
 }
 
 /// One element of `rounds`: a stakeholder model's round, or a round as a model's
-/// [`Detail`](crate::model::Detail) gives it.
+/// [`Detail`] gives it.
 #[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum RoundOutput {

@@ -1,8 +1,8 @@
 //! The raw shape of a scenario file: what serde reads, with the byte span of every value.
 //!
-//! Nothing here is checked beyond its type; [`crate::validate`] turns a [`RawScenario`] into a
-//! [`crate::Scenario`]. The JSON Schema in `docs/scenario.schema.json` is generated from these
-//! types, so they are also the reference of the format.
+//! Nothing here is checked beyond its type; [`validate`](mod@crate::validate) turns a
+//! [`RawScenario`] into a [`crate::Scenario`]. The JSON Schema in `docs/scenario.schema.json` is
+//! generated from these types, so they are also the reference of the format.
 
 use std::collections::BTreeMap;
 
@@ -39,10 +39,12 @@ impl<K: Ord, V> Pairs<K, V> {
         self.0.iter().map(|(k, _)| k)
     }
 
+    /// How many pairs there are.
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// Whether there are no pairs.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

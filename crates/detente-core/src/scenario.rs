@@ -1,21 +1,29 @@
 //! The validated scenario: the domain types every model reads.
 //!
-//! A [`Scenario`] is only made by [`crate::validate`], so every invariant below holds:
-//! ids are unique and well formed, references resolve, every number is finite and within its
-//! field's range, every issue has at least one actor with a position and some salience.
+//! A [`Scenario`] is only made by [`validate`](mod@crate::validate), so every invariant below
+//! holds: ids are unique and well formed, references resolve, every number is finite and within
+//! its field's range, every issue has at least one actor with a position and some salience.
 
 use std::fmt;
 
 use crate::param::Param;
 
+/// A validated scenario: what every model runs on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
+    /// The `[scenario]` metadata.
     pub meta: Meta,
+    /// The issues, in file order; `Target`s and stances index into it.
     pub issues: Vec<Issue>,
+    /// The actors, in file order; `Member::Actor` and `Stake::actor` index into it.
     pub actors: Vec<Actor>,
+    /// The blocs, in file order; `Member::Bloc` indexes into it.
     pub blocs: Vec<Bloc>,
+    /// Dated changes of a parameter, sorted by round.
     pub shocks: Vec<Shock>,
+    /// The named policies, in file order.
     pub policies: Vec<Policy>,
+    /// The `[war]` section, for the `war` model.
     pub war: Option<War>,
     /// Options of the dynamic stakeholder models (defaults when the file has none).
     pub models: ModelOptions,
@@ -24,8 +32,11 @@ pub struct Scenario {
 /// Options of the dynamic stakeholder models, from `[models.*]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModelOptions {
+    /// `[models.eum]`.
     pub eum: EumOptions,
+    /// `[models.exchange]`.
     pub exchange: ExchangeOptions,
+    /// `[models.smp]`.
     pub smp: SmpOptions,
 }
 
@@ -38,11 +49,16 @@ pub enum Stop {
     Converged,
 }
 
+/// Options of the expected utility model (`[models.eum]`, `docs/models/eum.md`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EumOptions {
+    /// Probability that the status quo persists unchallenged, 0..1.
     pub q: f64,
+    /// Rounds to run, or at most with [`Stop::Converged`], 1..1000.
     pub rounds: u32,
+    /// When to stop.
     pub stop: Stop,
+    /// Largest move, as a share of the scale width, that counts as converged.
     pub tolerance: f64,
 }
 
@@ -57,8 +73,10 @@ impl Default for EumOptions {
     }
 }
 
+/// Options of the exchange model (`[models.exchange]`, `docs/models/exchange.md`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ExchangeOptions {
+    /// Rounds of exchanges to run, 1..1000.
     pub rounds: u32,
 }
 
@@ -77,6 +95,7 @@ macro_rules! choice {
         pub enum $name { $($(#[$vm])* $v),+ }
 
         impl $name {
+            /// Every variant, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$v),+];
 
             /// The name written in a scenario file.
@@ -109,8 +128,11 @@ choice! {
     VictoryModel {
         /// P = C_ij / (C_ij + C_ji).
         Linear = "linear",
+        /// P = C_ij^2 / (C_ij^2 + C_ji^2).
         Square = "square",
+        /// As `Square` with fourth powers.
         Quartic = "quartic",
+        /// As `Square` with eighth powers.
         Octic = "octic",
         /// A 10% advantage is decisive; linear in between.
         Binary = "binary",
@@ -120,12 +142,15 @@ choice! {
 choice! {
     /// How an actor's utility difference becomes a vote (KTAB `VotingRule`).
     VotingRule {
+        /// The actor's whole weight goes to the option it prefers.
         Binary = "binary",
         /// 0.8 proportional + 0.2 binary.
         PropBin = "prop-bin",
+        /// In proportion to the utility difference.
         Proportional = "prop" | "proportional",
         /// 0.5 proportional + 0.5 cubic.
         PropCbc = "prop-cbc" | "prop-cubic",
+        /// In proportion to the cube of the utility difference.
         Cubic = "cubic",
         /// Gains count two thirds as much as losses.
         AsymProsp = "asym-prosp" | "asym-prospect",
@@ -185,8 +210,11 @@ choice! {
 choice! {
     /// How far third parties commit to the side they join (KTAB `ThirdPartyCommit`).
     ThirdParty {
+        /// Third parties do not commit to the side they join.
         NoCommit = "no-commit",
+        /// Third parties commit part of their strength.
         SemiCommit = "semi-commit",
+        /// Third parties commit their full strength.
         FullCommit = "full-commit",
     }
 }
@@ -218,14 +246,23 @@ choice! {
 /// Options of KTAB's spatial model (`[models.smp]`); the defaults are KTAB's.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SmpOptions {
+    /// How coalition strengths become a probability of victory.
     pub victory: VictoryModel,
+    /// How utility differences become votes.
     pub voting: VotingRule,
+    /// The probabilistic Condorcet election.
     pub election: Election,
+    /// How each actor's bargain is picked.
     pub transitions: Transitions,
+    /// The range of inferred risk attitudes.
     pub risk_range: RiskRange,
+    /// How an actor estimates another's risk attitude.
     pub risk_adjust: RiskAdjust,
+    /// How far third parties commit.
     pub third_party: ThirdParty,
+    /// How a bargain interpolates two positions.
     pub interpolation: Interpolation,
+    /// Whose interpolation becomes the bargain.
     pub bargain: BargainModel,
     /// At most this many turns (KTAB: 100).
     pub max_turns: u32,
@@ -257,40 +294,59 @@ impl Default for SmpOptions {
     }
 }
 
+/// The `[scenario]` metadata, all text and all optional.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Meta {
+    /// What outputs call the scenario (else the file name).
     pub name: Option<String>,
+    /// Where the numbers come from.
     pub source: Option<String>,
+    /// What the scenario is about.
     pub description: Option<String>,
+    /// What one round stands for (`month`).
     pub time_unit: Option<String>,
 }
 
+/// An issue's scale, `lo < hi`, both finite.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Scale {
+    /// The low end.
     pub lo: f64,
+    /// The high end.
     pub hi: f64,
 }
 
 impl Scale {
+    /// `[0, 100]`, the scale of an issue that gives none.
     pub const DEFAULT: Scale = Scale { lo: 0.0, hi: 100.0 };
 
+    /// Whether `x` lies on the scale, ends included.
     pub fn contains(&self, x: f64) -> bool {
         self.lo <= x && x <= self.hi
     }
 
+    /// `hi - lo`.
     pub fn width(&self) -> f64 {
         self.hi - self.lo
     }
 }
 
+/// A policy dimension actors take positions on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Issue {
+    /// Its id, unique among issues, actors and blocs.
     pub id: String,
+    /// A readable name.
     pub name: Option<String>,
+    /// What the low end of the scale means.
     pub low: Option<String>,
+    /// What the high end of the scale means.
     pub high: Option<String>,
+    /// The scale positions are measured on.
     pub scale: Scale,
+    /// The status quo or reference point, on the scale.
     pub status_quo: Option<Param>,
+    /// The outcome actually observed (for backtesting), on the scale.
     pub observed: Option<f64>,
 }
 
@@ -307,22 +363,30 @@ impl Issue {
 /// An actor's stance on one issue.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Stance {
+    /// Where the actor stands, on the issue's scale.
     pub position: Param,
+    /// How much the actor cares, 0 (not at all) .. 1 (most).
     pub salience: Param,
 }
 
+/// A decision maker.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Actor {
+    /// Its id, unique among issues, actors and blocs.
     pub id: String,
+    /// A readable name.
     pub name: Option<String>,
+    /// The power it can bring to bear, > 0, on a scale shared by all actors.
     pub capability: Param,
     /// One entry per issue, in the scenario's issue order; `None` where the actor takes no
     /// position.
     pub stances: Vec<Option<Stance>>,
+    /// Risk attitude, -1 (averse) .. 0 (neutral) .. 1 (acceptant).
     pub risk: Option<Param>,
 }
 
 impl Actor {
+    /// Its name, or its id when it has none.
     pub fn display_name(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.id)
     }
@@ -340,8 +404,10 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// The rules' names in a scenario file.
     pub const NAMES: [&'static str; 3] = ["unanimity", "qmv", "consensus"];
 
+    /// Reads a rule's name; `None` for any other text.
     pub fn parse(s: &str) -> Option<Rule> {
         match s {
             "unanimity" => Some(Rule::Unanimity),
@@ -351,6 +417,7 @@ impl Rule {
         }
     }
 
+    /// The name written in a scenario file.
     pub fn name(self) -> &'static str {
         match self {
             Rule::Unanimity => "unanimity",
@@ -360,55 +427,80 @@ impl Rule {
     }
 }
 
+/// An actor or a bloc, as a bloc's member, a forum seat or a policy's chooser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Member {
+    /// Index into `Scenario::actors`.
     Actor(usize),
+    /// Index into `Scenario::blocs`.
     Bloc(usize),
 }
 
+/// A group that speaks with one voice, made by its rule from its members'.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bloc {
+    /// Its id, unique among issues, actors and blocs.
     pub id: String,
+    /// A readable name.
     pub name: Option<String>,
+    /// Actors and nested blocs, in file order.
     pub members: Vec<Member>,
+    /// How its position is made.
     pub rule: Rule,
 }
 
 /// A parameter a shock or policy can change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
+    /// `ACTOR.capability`.
     Capability {
+        /// Index into `Scenario::actors`.
         actor: usize,
     },
+    /// `ACTOR.risk`.
     Risk {
+        /// Index into `Scenario::actors`.
         actor: usize,
     },
+    /// `ACTOR.position.ISSUE`.
     Position {
+        /// Index into `Scenario::actors`.
         actor: usize,
+        /// Index into `Scenario::issues`.
         issue: usize,
     },
+    /// `ACTOR.salience.ISSUE`.
     Salience {
+        /// Index into `Scenario::actors`.
         actor: usize,
+        /// Index into `Scenario::issues`.
         issue: usize,
     },
+    /// `ISSUE.status_quo`.
     StatusQuo {
+        /// Index into `Scenario::issues`.
         issue: usize,
     },
     /// A supporter's aid share (`ACTOR.support`).
     Support {
+        /// Index into `War::supports`.
         support: usize,
     },
     /// A belligerent's parameter (`ACTOR.cost`, `.cost_growth`, `.sanctions`, `.commitment`).
     Side {
+        /// 0 for belligerent A, 1 for B.
         side: usize,
+        /// Which parameter.
         field: SideField,
     },
     /// Opens (1) or closes (0) a channel (`CHANNEL.open`).
     ChannelOpen {
+        /// Index into `War::channels`.
         channel: usize,
     },
     /// Seats (1) or unseats (0) an actor or bloc at the table (`forum.MEMBER`).
     Forum {
+        /// The actor or bloc.
         member: Member,
     },
 }
@@ -416,15 +508,21 @@ pub enum Target {
 /// The belligerent parameters a shock can set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SideField {
+    /// Cost of a round of war, in units of the whole stakes.
     Cost,
+    /// Growth factor of the cost per round.
     CostGrowth,
+    /// Extra cost per round.
     Sanctions,
+    /// Share of its capability at war, (0, 1].
     Commitment,
 }
 
 impl SideField {
+    /// The parameters' names in a shock's path.
     pub const NAMES: [&'static str; 4] = ["cost", "cost_growth", "sanctions", "commitment"];
 
+    /// The name in a shock's path (`cost_growth`).
     pub fn name(self) -> &'static str {
         match self {
             SideField::Cost => "cost",
@@ -434,6 +532,7 @@ impl SideField {
         }
     }
 
+    /// Reads a name from a shock's path; `None` for any other text.
     pub fn parse(s: &str) -> Option<SideField> {
         match s {
             "cost" => Some(SideField::Cost),
@@ -448,14 +547,19 @@ impl SideField {
 /// How the stakeholder models that a forum can use are named.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ForumModel {
+    /// `compromise`: the capability x salience weighted mean.
     Compromise,
+    /// `median`: the weighted median.
     Median,
+    /// `nash`: the Nash bargaining solution (needs a status quo).
     Nash,
 }
 
 impl ForumModel {
+    /// The models' names, in variant order.
     pub const NAMES: [&'static str; 3] = ["compromise", "median", "nash"];
 
+    /// Reads a model's name; `None` for any other text.
     pub fn parse(s: &str) -> Option<ForumModel> {
         match s {
             "compromise" => Some(ForumModel::Compromise),
@@ -465,6 +569,7 @@ impl ForumModel {
         }
     }
 
+    /// The model's name (`compromise`).
     pub fn name(self) -> &'static str {
         ForumModel::NAMES[self as usize]
     }
@@ -473,105 +578,159 @@ impl ForumModel {
 /// The war the `war` model runs. Index 0 of `sides` is belligerent A, 1 is B.
 #[derive(Debug, Clone, PartialEq)]
 pub struct War {
+    /// A and B, indices into `Scenario::actors`; a settlement is A's share of the stakes.
     pub belligerents: [usize; 2],
+    /// The issue fought over, index into `Scenario::issues`.
     pub stakes: usize,
+    /// Rounds simulated, 1..10000.
     pub horizon: u32,
+    /// Steps of the front from B's military victory (0) to A's, 2..10000.
     pub front_steps: u32,
     /// Starting front, 1..front_steps-1.
     pub front: u32,
     /// Whether `front` was written in the file (otherwise it follows the status quo).
     pub front_given: bool,
+    /// Exponent g of the contest function, > 0.
     pub decisiveness: Param,
+    /// Discount factor per round, in (0, 1].
     pub discount: Param,
+    /// The actors and blocs at the table, who propose the terms.
     pub forum: Vec<Member>,
+    /// The stakeholder model the forum proposes with.
     pub forum_model: ForumModel,
     /// `None`: the forum proposes; `Some(i)`: belligerent i makes take-it-or-leave-it demands.
     pub proposer: Option<usize>,
+    /// The belligerents' parameters, A then B.
     pub sides: [Side; 2],
+    /// Aid to either side, in file order.
     pub supports: Vec<Support>,
+    /// Channels of talks, in file order.
     pub channels: Vec<Channel>,
+    /// The issues whose settled values shape the peace.
     pub terms: Terms,
+    /// The peace after a ceasefire.
     pub after: After,
 }
 
+/// A belligerent's parameters (`[[war.side]]`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Side {
+    /// Share of its capability at war, (0, 1].
     pub commitment: Param,
+    /// Cost of a round of war at the start, in units of the whole stakes, 0..1e6.
     pub cost: Param,
+    /// Growth factor of the cost per round, (0, 10]; above 1 is the "death zone".
     pub cost_growth: Param,
+    /// Extra cost per round, in units of the whole stakes, 0..1e6.
     pub sanctions: Param,
     /// Belief that this side wins a battle; `None`: the truth at the start.
     pub win_belief: Option<Param>,
+    /// How many battles' worth of evidence its belief is worth, 0.001..1e6.
     pub belief_strength: Param,
     /// What the others believe its cost to be: uniform on [low, high]; `None`: known exactly.
     pub cost_believed: Option<(f64, f64)>,
+    /// What its leader loses from a settlement below `leader_threshold`, 0..1e6.
     pub leader_penalty: Param,
+    /// The share of the stakes below which a settlement costs its leader, 0..1.
     pub leader_threshold: Param,
+    /// Growth of its strength per round after a ceasefire, 0..1.
     pub rearm: Param,
 }
 
+/// Aid from an actor or bloc to a belligerent (`[[war.support]]`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Support {
+    /// Who sends it.
     pub member: Member,
     /// 0 supports A, 1 supports B.
     pub side: usize,
+    /// Share of the supporter's capability sent as aid, 0..1.
     pub share: Param,
 }
 
+/// A channel of talks between two parties (`[[war.channel]]`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Channel {
+    /// Its id, used in shock paths (`CHANNEL.open`).
     pub id: String,
     /// The opener, who pays the price, and the other end.
     pub between: [Member; 2],
+    /// Whether it is open at the start.
     pub open: bool,
+    /// Standard deviation of its reading of the battlefield.
     pub noise: Param,
+    /// How many battles' worth of evidence a reading through it is worth.
     pub weight: Param,
+    /// The opener's concession: an issue (index into `Scenario::issues`) and the value conceded.
     pub price: Option<(usize, Param)>,
+    /// Probability that the other side accepts the channel, 0..1.
     pub acceptance: Param,
 }
 
+/// The issues whose settled values shape the peace (`[war.terms]`), as indices of issues.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Terms {
+    /// The security guarantees issue.
     pub guarantees: Option<usize>,
+    /// The issue of limits on B's forces (high end: no limits).
     pub forces: Option<usize>,
+    /// The monitoring issue.
     pub monitoring: Option<usize>,
     /// `None`: B's supporters.
     pub guarantors: Option<Vec<Member>>,
+    /// Share of the guarantors' capability full guarantees add to B (default 0.1).
     pub guarantee_share: Option<Param>,
+    /// What full guarantees add to A's cost of renewed war (default 0.5).
     pub guarantee_cost: Option<Param>,
 }
 
+/// The peace after a ceasefire (`[war.after]`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct After {
+    /// Rounds of peace examined, 1..1000.
     pub horizon: u32,
+    /// Chance per round of renewed war from other causes (default 0.01).
     pub baseline_hazard: Param,
+    /// How fast the hazard rises as the margin of the peace falls (default 10).
     pub sensitivity: Param,
 }
 
+/// A dated change of one parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shock {
     /// Round at which it applies; 0 is before the first round.
     pub at: u32,
+    /// The parameter.
     pub target: Target,
+    /// Its new value, checked against the parameter's range.
     pub to: Param,
+    /// Why, in words.
     pub note: Option<String>,
 }
 
+/// A named set of shocks an actor could choose (`[[policy]]`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
+    /// Its id, unique among policies.
     pub id: String,
+    /// What it is.
     pub description: Option<String>,
     /// The actor or bloc that would choose it.
     pub actor: Option<Member>,
+    /// The changes it makes.
     pub shocks: Vec<Shock>,
 }
 
 /// One actor's numbers on one issue, as a plain run uses them (central values).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Stake {
+    /// Index into `Scenario::actors`.
     pub actor: usize,
+    /// Its capability's central value.
     pub capability: f64,
+    /// Its position's central value, on the issue's scale.
     pub position: f64,
+    /// Its salience's central value, 0..1.
     pub salience: f64,
 }
 
@@ -583,14 +742,17 @@ impl Stake {
 }
 
 impl Scenario {
+    /// The index of the issue with this id.
     pub fn issue_index(&self, id: &str) -> Option<usize> {
         self.issues.iter().position(|i| i.id == id)
     }
 
+    /// The index of the actor with this id.
     pub fn actor_index(&self, id: &str) -> Option<usize> {
         self.actors.iter().position(|a| a.id == id)
     }
 
+    /// The policy with this id.
     pub fn policy(&self, id: &str) -> Option<&Policy> {
         self.policies.iter().find(|p| p.id == id)
     }
@@ -647,6 +809,7 @@ impl Scenario {
         (0..seen.len()).filter(|&a| seen[a]).collect()
     }
 
+    /// The id of an actor or bloc.
     pub fn member_id(&self, m: Member) -> &str {
         match m {
             Member::Actor(a) => &self.actors[a].id,
@@ -730,8 +893,6 @@ impl Scenario {
         }
     }
 
-    /// The scenario as a policy makes it: its `at = 0` shocks applied, its later shocks added
-    /// to the scenario's own. `None` if there is no such policy.
     /// The scenario with the policy named applied, or as it is when none is named: the one
     /// place a policy name is checked, with the one diagnostic every front end shows.
     pub fn apply_policy(
@@ -750,6 +911,8 @@ impl Scenario {
         }
     }
 
+    /// The scenario as a policy makes it: its `at = 0` shocks applied, its later shocks added
+    /// to the scenario's own. `None` if there is no such policy.
     pub fn with_policy(&self, id: &str) -> Option<Scenario> {
         let policy = self.policy(id)?.clone();
         let mut out = self.clone();

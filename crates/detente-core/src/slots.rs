@@ -19,22 +19,65 @@ pub enum Slot {
     War(WarParam),
 }
 
+/// A `[war]` number that shocks cannot set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WarParam {
+    /// `war.decisiveness`, the exponent of the contest function.
     Decisiveness,
+    /// `war.discount`, the discount factor per round.
     Discount,
-    WinBelief { side: usize },
-    BeliefStrength { side: usize },
-    LeaderPenalty { side: usize },
-    LeaderThreshold { side: usize },
-    Rearm { side: usize },
-    Noise { channel: usize },
-    Weight { channel: usize },
-    Price { channel: usize },
-    Acceptance { channel: usize },
+    /// A side's belief that it wins a battle.
+    WinBelief {
+        /// 0 for belligerent A, 1 for B.
+        side: usize,
+    },
+    /// How many battles' worth of evidence a side's belief is worth.
+    BeliefStrength {
+        /// 0 for belligerent A, 1 for B.
+        side: usize,
+    },
+    /// What a side's leader loses from a settlement below its threshold.
+    LeaderPenalty {
+        /// 0 for belligerent A, 1 for B.
+        side: usize,
+    },
+    /// The share below which a settlement costs a side's leader.
+    LeaderThreshold {
+        /// 0 for belligerent A, 1 for B.
+        side: usize,
+    },
+    /// Growth of a side's strength per round after a ceasefire.
+    Rearm {
+        /// 0 for belligerent A, 1 for B.
+        side: usize,
+    },
+    /// Standard deviation of a channel's reading of the battlefield.
+    Noise {
+        /// Index into `War::channels`.
+        channel: usize,
+    },
+    /// How many battles' worth of evidence a channel's reading is worth.
+    Weight {
+        /// Index into `War::channels`.
+        channel: usize,
+    },
+    /// The value of a channel's price, the opener's concession.
+    Price {
+        /// Index into `War::channels`.
+        channel: usize,
+    },
+    /// Probability that the other side accepts a channel.
+    Acceptance {
+        /// Index into `War::channels`.
+        channel: usize,
+    },
+    /// `war.terms.guarantee_share`.
     GuaranteeShare,
+    /// `war.terms.guarantee_cost`.
     GuaranteeCost,
+    /// `war.after.baseline_hazard`, the chance of renewed war per round from other causes.
     BaselineHazard,
+    /// `war.after.sensitivity`, how fast the hazard rises as the peace's margin falls.
     Sensitivity,
 }
 
@@ -44,13 +87,16 @@ pub struct Uncertain {
     /// A name that is also a column name: `us.support`, `russia.position.territory`,
     /// `war.discount`, `shock.2.us.support` (the third shock, counted from 0).
     pub name: String,
+    /// The distribution written in the file.
     pub dist: Dist,
     /// The range the field allows; samples are kept inside it (a normal on a salience is
     /// truncated to 0..1).
     pub lo: f64,
+    /// The upper end of the field's range, included; may be infinite.
     pub hi: f64,
     /// Whether `lo` itself is excluded (capability > 0).
     pub lo_open: bool,
+    /// Where the number lives, for [`Scenario::set_slot`].
     pub slot: Slot,
 }
 

@@ -17,19 +17,26 @@ use crate::sample::{Design, Sampler, run_seed};
 pub struct Plan<'a> {
     /// The scenario as the chosen policy makes it, before sampling.
     pub scenario: Scenario,
+    /// The model each run runs.
     pub model: &'a dyn Model,
+    /// Draws each run's inputs.
     pub sampler: Sampler,
+    /// The output columns the model records, in order.
     pub outputs: Vec<String>,
 }
 
 /// A run that failed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunFailure {
+    /// The run's index, from 0.
     pub run: u64,
+    /// Why the model refused the sampled scenario.
     pub error: ModelError,
 }
 
 impl<'a> Plan<'a> {
+    /// A plan of `runs` runs of `model` over every uncertain number of `scenario`, drawn
+    /// with `design` from `seed`.
     pub fn new(
         scenario: Scenario,
         model: &'a dyn Model,
@@ -47,6 +54,7 @@ impl<'a> Plan<'a> {
         }
     }
 
+    /// The sampled numbers, in column order.
     pub fn inputs(&self) -> &[Uncertain] {
         &self.sampler.inputs
     }

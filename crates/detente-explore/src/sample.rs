@@ -20,6 +20,7 @@ pub enum Design {
 }
 
 impl Design {
+    /// The short name `--design` takes and summaries show: `mc` or `lhs`.
     pub fn name(self) -> &'static str {
         match self {
             Design::MonteCarlo => "mc",
@@ -84,15 +85,20 @@ impl Permutation {
 /// Draws every run's numbers.
 #[derive(Debug, Clone)]
 pub struct Sampler {
+    /// The numbers sampled, in column order.
     pub inputs: Vec<Uncertain>,
+    /// How the runs cover the unit cube.
     pub design: Design,
+    /// The master seed; run r's numbers depend on it and r only.
     pub seed: u64,
+    /// The number of runs, which the hypercube's strata divide into.
     pub runs: u64,
     quantiles: Vec<Quantile>,
     permutations: Vec<Permutation>,
 }
 
 impl Sampler {
+    /// A sampler of `runs` runs over `inputs`.
     pub fn new(inputs: Vec<Uncertain>, design: Design, seed: u64, runs: u64) -> Sampler {
         let quantiles = inputs.iter().map(Quantile::new).collect();
         let permutations = (0..inputs.len() as u64)
@@ -193,6 +199,7 @@ impl Kind {
 }
 
 impl Quantile {
+    /// The quantile function of `input`'s distribution, truncated to its range.
     pub fn new(input: &Uncertain) -> Quantile {
         let central = input.dist.central();
         let kind = match input.dist {

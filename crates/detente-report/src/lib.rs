@@ -6,6 +6,8 @@
 //! Charts are drawn with plotters' SVG backend into strings. Everything is deterministic: the
 //! same scenario and options give the same bytes.
 
+#![warn(missing_docs)]
+
 mod analysis;
 mod charts;
 mod html;
@@ -61,13 +63,16 @@ pub struct Section {
     pub id: String,
     /// Plain text (not escaped).
     pub title: String,
+    /// The fragment's HTML.
     pub html: String,
 }
 
+/// A whole report: a title and its sections, in reading order.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Report {
     /// Plain text (not escaped).
     pub title: String,
+    /// The sections, in reading order.
     pub sections: Vec<Section>,
 }
 
@@ -75,7 +80,9 @@ pub struct Report {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}{}", help.as_ref().map(|h| format!(" ({h})")).unwrap_or_default())]
 pub struct ReportError {
+    /// What is wrong, in one sentence.
     pub message: String,
+    /// What to do about it.
     pub help: Option<String>,
     /// The option at fault: `model`, `policy`, `runs` or `where`; `None` for the scenario.
     pub field: Option<String>,

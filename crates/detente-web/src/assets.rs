@@ -4,13 +4,18 @@
 
 /// A static asset: its name under `/assets/`, its content type and its bytes.
 pub struct Asset {
+    /// The file name under `/assets/` (`app.js`).
     pub name: &'static str,
+    /// The `Content-Type` header it is served with.
     pub content_type: &'static str,
+    /// The file's text.
     pub body: &'static str,
 }
 
+/// The page served at `/`.
 pub const INDEX_HTML: &str = include_str!("assets/index.html");
 
+/// Everything served under `/assets/`.
 pub const ASSETS: &[Asset] = &[
     Asset {
         name: "app.js",
@@ -51,6 +56,7 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The text of the bundled scenario with this file stem.
 pub fn scenario(name: &str) -> Option<&'static str> {
     SCENARIOS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
 }

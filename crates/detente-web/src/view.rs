@@ -14,8 +14,10 @@ use toml_edit::{Document, Item, Key, TableLike};
 /// actor's position or salience also names the issue (the column).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct Target {
+    /// The actor's id, for a cell of the actors' table.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actor: Option<String>,
+    /// The issue's id: an issue's row, or the column of a position or salience.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issue: Option<String>,
     /// `None` for the row as a whole.
@@ -23,12 +25,18 @@ pub struct Target {
     pub field: Option<String>,
 }
 
+/// The table view of a scenario text: what the page's tables show.
 #[derive(Debug, Serialize)]
 pub struct View {
+    /// `[scenario].name`, when the text gives one.
     pub title: Option<String>,
+    /// One row per `[[issue]]`, in file order.
     pub issues: Vec<IssueRow>,
+    /// One row per `[[actor]]`, in file order.
     pub actors: Vec<ActorRow>,
+    /// One row per `[[policy]]`, in file order.
     pub policies: Vec<PolicyRow>,
+    /// Whether the text has a `[war]` section.
     pub has_war: bool,
 }
 
@@ -36,34 +44,51 @@ pub struct View {
 /// (`{ triangular = [30, 40, 60] }`), names without quotes. Empty means absent.
 #[derive(Debug, Serialize)]
 pub struct IssueRow {
+    /// The `id` text.
     pub id: String,
+    /// The `name` text.
     pub name: String,
+    /// What the low end of the scale means.
     pub low: String,
+    /// What the high end of the scale means.
     pub high: String,
+    /// The `scale` text, `[low, high]`.
     pub scale: String,
+    /// The `status_quo` text.
     pub status_quo: String,
 }
 
+/// An actor's row; cell texts as in [`IssueRow`].
 #[derive(Debug, Serialize)]
 pub struct ActorRow {
+    /// The `id` text.
     pub id: String,
+    /// The `name` text.
     pub name: String,
+    /// The `capability` text.
     pub capability: String,
+    /// The `risk` text.
     pub risk: String,
     /// Issue id -> position text.
     pub position: BTreeMap<String, String>,
+    /// Issue id -> salience text.
     pub salience: BTreeMap<String, String>,
 }
 
+/// A policy's row; cell texts as in [`IssueRow`].
 #[derive(Debug, Serialize)]
 pub struct PolicyRow {
+    /// The `id` text.
     pub id: String,
+    /// The `description` text.
     pub description: String,
 }
 
 /// The view and, for each cell and row, the byte range of the text it came from.
 pub struct Read {
+    /// The tables.
     pub view: View,
+    /// Byte range in the text -> the cell or row written there.
     pub targets: Vec<(Range<usize>, Target)>,
 }
 
@@ -246,35 +271,51 @@ pub fn locate(targets: &[(Range<usize>, Target)], span: &Range<usize>) -> Option
 /// select in the text box (in UTF-16 units, as JavaScript counts), and the table cell.
 #[derive(Debug, Serialize)]
 pub struct DiagOut {
+    /// `error` or `warning`.
     pub severity: &'static str,
+    /// What is wrong, in one sentence.
     pub message: String,
+    /// The field in scenario terms (`actor.salience.territory`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// What would be valid, or what to do next.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// 1-based line of the span's start.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
+    /// 1-based column of the span's start, in characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<usize>,
+    /// The span as UTF-16 offsets into the text, start and end.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<[usize; 2]>,
+    /// The smallest cell or row whose text holds the span's start.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<Target>,
+    /// Other places that explain the problem.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<RelatedOut>,
 }
 
+/// A related place of a diagnostic ("first defined here"), located as in [`DiagOut`].
 #[derive(Debug, Serialize)]
 pub struct RelatedOut {
+    /// What the place is.
     pub label: String,
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column, in characters.
     pub column: usize,
+    /// UTF-16 offsets into the text, start and end.
     pub range: [usize; 2],
 }
 
 /// At most this many diagnostics go to the page; the rest would not be read.
 pub const MAX_DIAGNOSTICS: usize = 200;
 
+/// The core's diagnostics of `text` as the page shows them, the first [`MAX_DIAGNOSTICS`] only,
+/// each mapped to its cell through `targets` (from [`read`]).
 pub fn diagnostics(
     text: &str,
     diags: &[Diagnostic],

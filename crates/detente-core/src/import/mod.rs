@@ -31,8 +31,10 @@ pub enum Format {
 }
 
 impl Format {
+    /// The names of the formats other than detente's own TOML: what `detente import` converts.
     pub const IMPORTABLE: [&'static str; 4] = ["classic", "ktab", "decide", "deu"];
 
+    /// The format's name on the command line (`ktab`).
     pub fn name(self) -> &'static str {
         match self {
             Format::Toml => "toml",
@@ -43,6 +45,7 @@ impl Format {
         }
     }
 
+    /// Reads a format's name, ignoring case; `None` for any other text.
     pub fn parse(name: &str) -> Option<Format> {
         match name.to_ascii_lowercase().as_str() {
             "toml" => Some(Format::Toml),
@@ -59,14 +62,18 @@ impl Format {
 /// (DEU inputs hold one scenario per issue).
 #[derive(Debug, Clone)]
 pub struct Item {
+    /// The suggested file name, without extension: the input's stem, or a DEU issue's.
     pub key: String,
+    /// The validated scenario.
     pub scenario: Scenario,
 }
 
 /// What an import gives: scenarios and warnings (problems that did not stop it).
 #[derive(Debug, Clone)]
 pub struct Imported {
+    /// The scenarios read, in input order (several for a DEU file).
     pub items: Vec<Item>,
+    /// Problems that did not stop the import.
     pub warnings: Vec<Diagnostic>,
     /// Lines for the comment block at the top of a converted file: source, conventions.
     pub header: Vec<String>,

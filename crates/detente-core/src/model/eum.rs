@@ -14,6 +14,7 @@ use super::{Model, ModelError, ModelInfo, Move, Round, RoundIssue, RunOptions, R
 use crate::cancel;
 use crate::scenario::{EumOptions, Scale, Scenario, Shock, Stop, Target};
 
+/// Bueno de Mesquita's expected utility model (Scholz et al. 2011), `docs/models/eum.md`.
 pub struct Eum;
 
 static INFO: ModelInfo = ModelInfo {

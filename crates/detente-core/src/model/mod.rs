@@ -34,6 +34,7 @@ pub use war::WarModel;
 /// What a model is, for `detente models` and the output.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct ModelInfo {
+    /// The name `--model` takes and the output shows (`eum`).
     pub name: &'static str,
     /// One line: what the model computes.
     pub summary: &'static str,
@@ -46,6 +47,7 @@ pub struct ModelInfo {
 /// Options of one run.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RunOptions {
+    /// The master seed of the run's random draws; deterministic models ignore it.
     pub seed: u64,
 }
 
@@ -66,7 +68,9 @@ pub struct RunResult {
 /// One round of a dynamic stakeholder model.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Round {
+    /// 0 for the start, k for the state after k rounds.
     pub round: u32,
+    /// The state of each issue, in the scenario's issue order.
     pub issues: Vec<RoundIssue>,
     /// The moves made in the round: who moved where, and why.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -79,8 +83,11 @@ pub struct Round {
 pub struct Move {
     /// The actor that moves.
     pub actor: String,
+    /// The issue's id.
     pub issue: String,
+    /// The position before the move, on the issue's scale.
     pub from: f64,
+    /// The position after it.
     pub to: f64,
     /// Model-specific: `conflict`, `compromise`, `capitulation` (eum), `exchange`.
     pub kind: String,
@@ -88,10 +95,14 @@ pub struct Move {
     pub counterpart: Option<String>,
 }
 
+/// One issue's state in a round.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RoundIssue {
+    /// The issue's id.
     pub id: String,
+    /// The weighted median of the actors' positions, on the issue's scale.
     pub median: f64,
+    /// The weighted mean of the actors' positions, on the issue's scale.
     pub mean: f64,
     /// Position per actor id.
     pub positions: std::collections::BTreeMap<String, f64>,
@@ -101,15 +112,17 @@ pub struct RoundIssue {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{message}")]
 pub struct ModelError {
-    /// What is wrong, for a person.
+    /// What is wrong, in one sentence.
     pub message: String,
-    /// What to do about it.
+    /// What to do about it, where there is something to say.
     pub help: Option<String>,
 }
 
 /// Every model implements this.
 pub trait Model: Send + Sync {
+    /// Its name, summary, source and whether it is dynamic.
     fn info(&self) -> &'static ModelInfo;
+    /// Runs on a scenario whose `at = 0` shocks are applied (see [`crate::output::run`]).
     fn run(&self, scenario: &Scenario, opts: &RunOptions) -> Result<RunResult, ModelError>;
 
     /// Appends `run`'s outcomes to `out`, NaN for `None`, bit for bit. Sweeps read nothing else
@@ -179,6 +192,7 @@ pub trait Model: Send + Sync {
 
 /// A static model that solves each issue from the stakes of the actors with a position on it.
 pub trait PerIssue: Send + Sync {
+    /// Its name, summary, source and whether it is dynamic.
     fn info(&self) -> &'static ModelInfo;
     /// `stakes` is never empty and has positive total weight (validation guarantees it).
     fn solve(&self, scenario: &Scenario, issue: usize, stakes: &[Stake])

@@ -62,21 +62,27 @@ pub struct StateRecord {
     /// The probability that each actor's position wins (KTAB's "winning probabilities"); with
     /// `record` for every state, else only for the last (the others are empty).
     pub probabilities: Vec<f64>,
+    /// KTAB's matrices for this state, with `record`; else `None`.
     pub matrices: Option<Matrices>,
     /// What the turn from this state did; `None` for the last state.
     pub turn: Option<TurnRecord>,
 }
 
+/// What one turn did, as [`engine::TurnResult`] without the next state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TurnRecord {
+    /// Each actor's best challenge, in model actor order.
     pub challenges: Vec<Challenge>,
+    /// The bargain each actor adopted (`init == rcvr`: it kept its position).
     pub chosen: Vec<Bargain>,
 }
 
 /// A whole run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Trace {
+    /// The number of actors.
     pub n: usize,
+    /// The number of issues (dimensions).
     pub dims: usize,
     /// State 0 is the start; state t follows turn t.
     pub states: Vec<StateRecord>,
@@ -189,10 +195,13 @@ fn record_state(
 pub struct Prepared {
     /// Scenario actor index of each model actor.
     pub order: Vec<usize>,
+    /// Capabilities and saliences in KTAB's units.
     pub actors: Actors,
+    /// The starting positions and ideals, in 0..1.
     pub start: Positions,
     /// `n x dims`: whether the actor has a stance on the issue (else its coordinate is filled in).
     pub has: Vec<bool>,
+    /// Remarks for the output (filled-in coordinates, scaled capabilities).
     pub notes: Vec<String>,
     /// The power of two the capabilities were multiplied by (1 unless they are huge).
     pub capability_factor: f64,

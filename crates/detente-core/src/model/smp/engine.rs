@@ -30,8 +30,11 @@ const MAX_MARKOV_STEPS: usize = 100_000;
 /// The actors, fixed over a turn.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Actors {
+    /// The number of actors.
     pub n: usize,
+    /// The number of issues (dimensions).
     pub dims: usize,
+    /// One per actor, > 0.
     pub capability: Vec<f64>,
     /// `n x dims`, each row summing to at most 1.
     pub salience: Vec<f64>,
@@ -53,7 +56,9 @@ impl Actors {
 /// Positions and ideals, `n x dims` in 0..1.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Positions {
+    /// Where each actor stands.
     pub position: Vec<f64>,
+    /// Where each actor would like to be; follows `position` at the rate `accommodation`.
     pub ideal: Vec<f64>,
 }
 
@@ -395,6 +400,7 @@ fn third_party_vote(
 /// One turn's assessment of a state: distances from ideals, risk attitudes and the election.
 #[derive(Debug, Clone)]
 pub struct Assessment {
+    /// The number of actors.
     pub n: usize,
     /// `d[i][j]`: distance from i's ideal to j's position, with i's saliences.
     pub distance: Vec<f64>,
@@ -619,16 +625,22 @@ fn interpolate(
 /// A proposed change of two positions (or, with `init == rcvr`, the status quo).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bargain {
+    /// The initiator, an actor index.
     pub init: usize,
+    /// The receiver, an actor index.
     pub rcvr: usize,
+    /// The initiator's new position, one coordinate per issue, in 0..1.
     pub pos_init: Vec<f64>,
+    /// The receiver's new position, one coordinate per issue, in 0..1.
     pub pos_rcvr: Vec<f64>,
 }
 
 /// Actor i's best challenge in a turn.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Challenge {
+    /// The challenger, an actor index.
     pub init: usize,
+    /// The actor it challenges.
     pub target: usize,
     /// i's estimate that it prevails.
     pub probability: f64,
@@ -639,9 +651,11 @@ pub struct Challenge {
 /// What one turn did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TurnResult {
+    /// Each actor's best challenge, in actor order.
     pub challenges: Vec<Challenge>,
     /// The bargain each actor adopted (`init == rcvr`: it kept its position).
     pub chosen: Vec<Bargain>,
+    /// The positions and ideals after the turn.
     pub next: Positions,
 }
 

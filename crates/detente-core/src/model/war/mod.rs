@@ -24,6 +24,7 @@ use crate::bloc::bloc_stance;
 use crate::scenario::{ForumModel, Member, Rule, Scale, Scenario, Target, War};
 use crate::stats::{weighted_mean, weighted_median};
 
+/// The war-termination model: a bargaining model of war run forward in time (`docs/models/war.md`).
 pub struct WarModel;
 
 static INFO: ModelInfo = ModelInfo {
@@ -354,6 +355,7 @@ pub fn tioli_demand(w_self: f64, k0: f64, k1: f64, lo: f64, hi: f64) -> f64 {
 /// One round of war, as the sides saw it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WarStep {
+    /// The round, counted from 1.
     pub round: u32,
     /// Front at the start of the round (0 = B's victory, front_steps = A's).
     pub front: u32,
@@ -367,7 +369,9 @@ pub struct WarStep {
     pub public_value: [f64; 2],
     /// The proposal: A's share of the stakes.
     pub proposal: f64,
+    /// Whether A and B accept the proposal.
     pub accepted: [bool; 2],
+    /// Whether both accepted, which ends the war.
     pub ceasefire: bool,
     /// Who won this round's battle (none when a ceasefire came first).
     pub battle: Option<usize>,
@@ -403,15 +407,30 @@ impl WarStep {
 /// How the war ended within the horizon.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Ending {
-    Ceasefire { round: u32, share: f64 },
-    Victory { side: usize, round: u32 },
+    /// Both sides accepted a proposal.
+    Ceasefire {
+        /// The round of the ceasefire.
+        round: u32,
+        /// A's share of the stakes under it, 0..1.
+        share: f64,
+    },
+    /// A side pushed the front to its end.
+    Victory {
+        /// The victor: 0 for A, 1 for B.
+        side: usize,
+        /// The round of the victory.
+        round: u32,
+    },
+    /// Still at war at the horizon.
     Ongoing,
 }
 
 /// What a run of the war model found.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WarResult {
+    /// The rounds fought, in order, the last one included.
     pub steps: Vec<WarStep>,
+    /// How it ended.
     pub ending: Ending,
     /// Probability of renewed war within 12, 24 and 60 rounds of a ceasefire (`None` past the
     /// examined horizon or without a ceasefire).
@@ -426,8 +445,10 @@ pub struct WarResult {
     pub terms: [Option<f64>; 3],
 }
 
+/// One round of the peace after a ceasefire.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PeaceStep {
+    /// Rounds since the ceasefire, from 1.
     pub round: u32,
     /// A's probability of winning a renewed war now, as A sees it (guarantors fight for B) and
     /// as B sees it (they do not back B's own attack).
@@ -438,6 +459,7 @@ pub struct PeaceStep {
     pub cost: [f64; 2],
     /// Powell's margin for A attacking and for B attacking (> 0: it attacks).
     pub margin: [f64; 2],
+    /// Probability that war resumes in this round, 0..1.
     pub hazard: f64,
 }
 
@@ -1083,11 +1105,15 @@ pub fn simulate(scenario: &Scenario, seed: u64) -> (Vec<Option<f64>>, WarResult)
 /// How a war tends to end across many seeded runs of the same scenario.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Ensemble {
+    /// The number of seeded runs.
     pub runs: u64,
     /// Seeds used: `first_seed .. first_seed + runs`.
     pub first_seed: u64,
+    /// Share of the runs that end in a ceasefire, 0..1.
     pub ceasefire: f64,
+    /// Share of the runs that A, and B, win outright.
     pub victory: [f64; 2],
+    /// Share of the runs still at war at the horizon.
     pub ongoing: f64,
     /// Median round of the ceasefires, when there are any.
     pub median_ceasefire_round: Option<u32>,

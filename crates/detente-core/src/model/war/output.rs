@@ -61,7 +61,9 @@ fn ensemble_sentence(sc: &Scenario, e: &crate::model::war::Ensemble) -> String {
 /// One round of war (see `docs/output.md`). Maps are keyed by the belligerents' ids.
 #[derive(Debug, Clone, Serialize)]
 pub struct WarRoundOutput {
+    /// The round, counted from 1.
     pub round: u32,
+    /// The front at the start of the round (0 = B's victory, `front_steps` = A's).
     pub front: u32,
     /// Each side's true chance of winning this round's battle.
     pub truth: BTreeMap<String, f64>,
@@ -77,28 +79,38 @@ pub struct WarRoundOutput {
     pub public_value: BTreeMap<String, f64>,
     /// Bargaining range as A's share: [W_A, 1 - W_B]; empty when low > high.
     pub range: [f64; 2],
+    /// `range[1] - range[0]`; negative when the range is empty.
     pub range_width: f64,
     /// Proposal as A's share, and as a value on the stakes issue.
     pub proposal: f64,
+    /// The proposal as a position on the stakes issue's scale.
     pub proposal_value: f64,
+    /// Each side's answer to the proposal.
     pub accepted: BTreeMap<String, bool>,
+    /// Whether both accepted.
     pub ceasefire: bool,
     /// Winner of this round's battle.
     pub battle: Option<String>,
+    /// Each side's cost this round, in units of the whole stakes.
     pub cost: BTreeMap<String, f64>,
     /// The interval others believe each side's cost per round lies in.
     pub cost_believed: BTreeMap<String, [f64; 2]>,
+    /// The number of channels open this round.
     pub channels_open: u32,
 }
 
 /// What the war model found, for a person and a program.
 #[derive(Debug, Clone, Serialize)]
 pub struct WarOutput {
+    /// The ids of A and B.
     pub belligerents: [String; 2],
+    /// The id of the issue fought over.
     pub stakes: String,
     /// `ceasefire`, `victory` or `ongoing` (neither within the horizon).
     pub ending: String,
+    /// The round of the ceasefire or the victory; `None` while ongoing.
     pub round: Option<u32>,
+    /// The winner's id after a military victory.
     pub victor: Option<String>,
     /// A's share of the stakes under the ceasefire.
     pub share: Option<f64>,
@@ -110,30 +122,44 @@ pub struct WarOutput {
     pub moved: Option<Moved>,
     /// First round at which the bargaining range was not empty.
     pub range_opened: Option<u32>,
+    /// How far the sides' beliefs were from the truth.
     pub misperception: Misperception,
+    /// Channels opened: (id, round).
     pub channels_opened: Vec<(String, u32)>,
+    /// Channels the other side refused: (id, round).
     pub channels_refused: Vec<(String, u32)>,
     /// How typical this run is: endings over many seeds (see `ENSEMBLE_RUNS`).
     pub ensemble: Option<crate::model::war::Ensemble>,
     /// Sentences for a person; they also appear in `notes`.
     pub summary: Vec<String>,
+    /// The rounds, which the run document shows under `rounds`.
     #[serde(skip)]
     pub timeline: Vec<WarRoundOutput>,
 }
 
+/// The side whose value of fighting on fell most over the war.
 #[derive(Debug, Clone, Serialize)]
 pub struct Moved {
+    /// Its id.
     pub side: String,
+    /// Its value of fighting on in the first round, as a share of the stakes.
     pub value_first: f64,
+    /// The same in the last round.
     pub value_last: f64,
 }
 
+/// How far the sides' beliefs were from the truth, over the rounds.
 #[derive(Debug, Clone, Serialize)]
 pub struct Misperception {
+    /// Joint optimism in the first round: beliefs in their own victory summed, minus one.
     pub gap_first: f64,
+    /// The same in the last round.
     pub gap_last: f64,
+    /// The mean absolute gap over all rounds.
     pub mean_abs_gap: f64,
+    /// Each side's belief minus truth in the first round.
     pub error_first: BTreeMap<String, f64>,
+    /// The same in the last round.
     pub error_last: BTreeMap<String, f64>,
 }
 
