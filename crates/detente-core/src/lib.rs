@@ -6,8 +6,6 @@
 //! The flow of a run: text -> [`validate::parse_toml`] (or an importer in [`import`]) ->
 //! [`Scenario`] -> [`output::run`] with a [`model::Model`] -> [`output::RunOutput`].
 
-// #![warn(missing_docs)]: 17 items left in param.rs
-
 pub mod bloc;
 pub mod cancel;
 pub mod diag;

@@ -12,7 +12,9 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 /// A number as written in a scenario.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Param {
+    /// A number written plainly: every run uses it as it is.
     Fixed(f64),
+    /// A distribution: a plain run uses its central value, the exploration commands sample it.
     Dist(Dist),
 }
 
@@ -20,15 +22,46 @@ pub enum Param {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Dist {
     /// Normal with mean and standard deviation.
-    Normal { mean: f64, sd: f64 },
+    Normal {
+        /// The mean, in the unit of the number it stands for.
+        mean: f64,
+        /// The standard deviation, same unit; > 0.
+        sd: f64,
+    },
     /// Uniform on `[lo, hi]`.
-    Uniform { lo: f64, hi: f64 },
+    Uniform {
+        /// The lower bound; < `hi`.
+        lo: f64,
+        /// The upper bound.
+        hi: f64,
+    },
     /// Triangular on `[lo, hi]` with the given mode.
-    Triangular { lo: f64, mode: f64, hi: f64 },
+    Triangular {
+        /// The lower bound; < `hi`.
+        lo: f64,
+        /// The most likely value, in `[lo, hi]`; also the central value a plain run uses.
+        mode: f64,
+        /// The upper bound.
+        hi: f64,
+    },
     /// Beta(a, b), rescaled from `[0, 1]` to `[lo, hi]`.
-    Beta { a: f64, b: f64, lo: f64, hi: f64 },
+    Beta {
+        /// The first shape parameter (alpha); > 0.
+        a: f64,
+        /// The second shape parameter (beta); > 0.
+        b: f64,
+        /// Where 0 of the unit interval lands; 0 when the file gives only `[a, b]`.
+        lo: f64,
+        /// Where 1 of the unit interval lands; 1 when the file gives only `[a, b]`.
+        hi: f64,
+    },
     /// Lognormal: `exp(N(mu, sigma))`, parameters of the underlying normal.
-    LogNormal { mu: f64, sigma: f64 },
+    LogNormal {
+        /// The mean of the underlying normal (of the logarithm).
+        mu: f64,
+        /// The standard deviation of the underlying normal; > 0.
+        sigma: f64,
+    },
 }
 
 /// The distribution names accepted in a scenario file.
@@ -44,6 +77,7 @@ impl Param {
         }
     }
 
+    /// The distribution, or `None` for a plain number.
     pub fn dist(&self) -> Option<&Dist> {
         match self {
             Param::Fixed(_) => None,
@@ -53,6 +87,7 @@ impl Param {
 }
 
 impl Dist {
+    /// The name a scenario file writes it under (one of [`DIST_NAMES`]).
     pub fn name(&self) -> &'static str {
         match self {
             Dist::Normal { .. } => "normal",

@@ -36,10 +36,13 @@ use detente_core::diag::{Diagnostic, list, suggest};
 /// A parsed condition; evaluate it on a row with [`Expr::eval`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
+    /// `true` or `false` as written.
     Const(bool),
+    /// `a op b`; false when either side is NaN (`!=` included). A chain is an `And` of these.
     Cmp(CmpOp, Term, Term),
     /// `missing(term)`: the term is NaN.
     Missing(Term),
+    /// `not e`: a row with a missing value can satisfy it.
     Not(Box<Expr>),
     /// All of them hold (true when empty).
     And(Vec<Expr>),
@@ -50,28 +53,43 @@ pub enum Expr {
 /// A numeric expression over the columns of a row.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Term {
+    /// A number as written.
     Num(f64),
     /// Index into the row.
     Col(usize),
+    /// `-t`.
     Neg(Box<Term>),
+    /// `a op b` in IEEE arithmetic: NaN spreads, `/ 0` gives an infinity or NaN.
     Arith(ArithOp, Box<Term>, Box<Term>),
 }
 
+/// A comparison between two terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CmpOp {
+    /// `<`
     Lt,
+    /// `<=`
     Le,
+    /// `>`
     Gt,
+    /// `>=`
     Ge,
+    /// `==`: exact equality of the two numbers.
     Eq,
+    /// `!=`: also false when a side is NaN.
     Ne,
 }
 
+/// An arithmetic operation between two terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ArithOp {
+    /// `+`
     Add,
+    /// `-`
     Sub,
+    /// `*`
     Mul,
+    /// `/`
     Div,
 }
 

@@ -3,9 +3,6 @@
 //! Like the core, this crate does no I/O: it turns a scenario and a design into rows of
 //! numbers and summaries, and the command line writes them.
 
-// #![warn(missing_docs)]: 47 items left in expr.rs (18), sensitivity.rs (15),
-// summary.rs (12), prim.rs (2)
-
 pub mod compare;
 pub mod explore;
 pub mod expr;

@@ -69,7 +69,10 @@ pub enum Pick {
     MaxInformation,
     /// The densest box whose coverage is at least `min_coverage`; among equally dense boxes,
     /// the earliest (largest). The starting box always qualifies.
-    MaxDensity { min_coverage: f64 },
+    MaxDensity {
+        /// The least coverage a candidate box may have, 0..1.
+        min_coverage: f64,
+    },
     /// Step `i` of the trajectory (0 is the box spanning all the data); past the end means
     /// the last step.
     Step(usize),
@@ -88,6 +91,7 @@ pub struct PrimOptions {
     pub paste_alpha: f64,
     /// Peeling stops before the box holds less than this share of all runs, in (0, 1].
     pub min_mass: f64,
+    /// Which box of the peeling trajectory is reported.
     pub pick: Pick,
     /// Whether to paste: the picked step, or every step when the pick compares them.
     pub paste: bool,

@@ -145,7 +145,9 @@ pub const MORRIS_DEFAULT_LEVELS: usize = 4;
 /// A closed confidence interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Interval {
+    /// The lower end, in the unit of the estimate.
     pub low: f64,
+    /// The upper end.
     pub high: f64,
 }
 
@@ -178,9 +180,11 @@ pub struct SaltelliDesign {
 /// Which matrix a Saltelli row comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SaltelliRow {
+    /// A base sample of matrix A.
     A,
     /// A with this column (0-based input) taken from B.
     AB(usize),
+    /// A base sample of matrix B.
     B,
 }
 
@@ -284,17 +288,22 @@ pub struct SobolIndex {
     pub first_order_ci: Option<Interval>,
     /// ST_i, Jansen estimator.
     pub total_order: f64,
+    /// Bootstrap percentile interval of ST_i; `None` as for `first_order_ci`.
     pub total_order_ci: Option<Interval>,
 }
 
 /// Result of [`sobol_indices`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SobolIndices {
+    /// Number of base samples of the design.
     pub n: usize,
+    /// Number of inputs.
     pub k: usize,
     /// V(Y): population variance of the `2n` outputs of A and B together.
     pub variance: f64,
+    /// Level of the bootstrap intervals, in (0, 1) (e.g. 0.95).
     pub confidence: f64,
+    /// Number of bootstrap resamples; 0 means no intervals.
     pub bootstrap: usize,
     /// One entry per input, in column order.
     pub inputs: Vec<SobolIndex>,
@@ -594,11 +603,17 @@ pub struct MorrisIndex {
 /// Result of [`morris_indices`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MorrisIndices {
+    /// Number of trajectories.
     pub r: usize,
+    /// Number of inputs.
     pub k: usize,
+    /// Number of grid levels `p` per input.
     pub levels: usize,
+    /// The step of one move, in unit-cube coordinates: `p / (2 (p - 1))`.
     pub delta: f64,
+    /// Level of the bootstrap interval of mu*, in (0, 1) (e.g. 0.95).
     pub confidence: f64,
+    /// Number of bootstrap resamples; 0 means no intervals.
     pub bootstrap: usize,
     /// One entry per input, in column order.
     pub inputs: Vec<MorrisIndex>,

@@ -16,14 +16,19 @@ pub const RELATIVE_ACCURACY: f64 = 0.001;
 /// The quantiles reported.
 pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 
+/// The running summary of one column: feed it with [`Column::push`], read it with
+/// [`Column::stats`].
 #[derive(Debug, Clone)]
 pub struct Column {
     /// Values that are numbers (NaN counts as missing).
     pub n: u64,
+    /// Values that were NaN: runs with no value in this column.
     pub missing: u64,
     mean: f64,
     m2: f64,
+    /// The smallest value so far; +infinity before the first.
     pub min: f64,
+    /// The largest value so far; -infinity before the first.
     pub max: f64,
     exact: Option<Vec<f64>>,
     sketch: Sketch,
@@ -47,11 +52,17 @@ impl Default for Column {
 /// What a column summary reports.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stats {
+    /// Values that are numbers.
     pub n: u64,
+    /// Values that were NaN.
     pub missing: u64,
+    /// Arithmetic mean; NaN when `n` is 0.
     pub mean: f64,
+    /// Sample standard deviation (divisor n - 1); NaN when `n` < 2.
     pub sd: f64,
+    /// The smallest value; NaN when `n` is 0.
     pub min: f64,
+    /// The largest value; NaN when `n` is 0.
     pub max: f64,
     /// At [`QUANTILES`].
     pub quantiles: Vec<f64>,
@@ -60,6 +71,7 @@ pub struct Stats {
 }
 
 impl Column {
+    /// Adds one value; NaN counts as missing.
     pub fn push(&mut self, x: f64) {
         if x.is_nan() {
             self.missing += 1;
@@ -85,6 +97,7 @@ impl Column {
         }
     }
 
+    /// The summary of the values pushed so far.
     pub fn stats(&self) -> Stats {
         let quantiles = match &self.exact {
             Some(v) => {

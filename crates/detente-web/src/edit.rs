@@ -10,11 +10,15 @@ use toml_edit::{DocumentMut, InlineTable, Item, TableLike, Value};
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Edit {
+    /// The `id` of the `[[actor]]` table to change, when the cell is an actor's.
     #[serde(default)]
     pub actor: Option<String>,
+    /// The `id` of the `[[issue]]` table, or of the issue an actor's stance is on.
     #[serde(default)]
     pub issue: Option<String>,
+    /// The key to set, e.g. `capability`, `position`, `status_quo`.
     pub field: String,
+    /// The text typed into the cell: a number or a distribution for numeric fields.
     pub value: String,
 }
 
@@ -22,8 +26,11 @@ pub struct Edit {
 #[derive(Debug, PartialEq, thiserror::Error)]
 #[error("{message}")]
 pub struct EditError {
+    /// Index into the request's edits of the one that failed (0 for a text that does not parse).
     pub index: usize,
+    /// What is wrong, for the person.
     pub message: String,
+    /// What to do about it, when there is something to say.
     pub help: Option<String>,
 }
 

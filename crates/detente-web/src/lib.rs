@@ -4,8 +4,6 @@
 //! keeps the person's TOML layout (`edit`), and the table view with diagnostics mapped to
 //! cells (`view`). Nothing is read from or written to the file system. See `docs/web.md`.
 
-// #![warn(missing_docs)]: 7 items left in edit.rs
-
 mod api;
 pub mod assets;
 mod charts;
