@@ -23,8 +23,10 @@ pub enum Reference {
 }
 
 impl Reference {
+    /// Every reference, in the leaderboard's order of listing.
     pub const ALL: [Reference; 3] = [Reference::Rp, Reference::Commission, Reference::MedianActor];
 
+    /// The name the command line and the leaderboard use, e.g. `median-actor`.
     pub fn name(self) -> &'static str {
         match self {
             Reference::Rp => "rp",
@@ -33,6 +35,7 @@ impl Reference {
         }
     }
 
+    /// One line on what the forecast is, for `--list` and the Markdown report.
     pub fn summary(self) -> &'static str {
         match self {
             Reference::Rp => "the reference point `rp`: nothing changes",
@@ -88,7 +91,9 @@ pub enum NoForecast {
 /// Something that forecasts a case's outcome.
 #[derive(Clone, Copy)]
 pub enum Forecaster {
+    /// A detente model, run on the case's scenario under the capability scheme.
     Model(&'static dyn Model),
+    /// A yardstick computed from the positions and `rp` alone.
     Reference(Reference),
 }
 
@@ -99,6 +104,7 @@ impl std::fmt::Debug for Forecaster {
 }
 
 impl Forecaster {
+    /// The model's name or the reference's, as `--models` takes it.
     pub fn name(&self) -> &'static str {
         match self {
             Forecaster::Model(m) => m.info().name,
@@ -106,6 +112,7 @@ impl Forecaster {
         }
     }
 
+    /// `model` or `reference`, as the leaderboard's `kind` column shows it.
     pub fn kind(&self) -> &'static str {
         match self {
             Forecaster::Model(_) => "model",
@@ -122,10 +129,12 @@ impl Forecaster {
             .collect()
     }
 
+    /// The forecaster of [`Forecaster::all`] with this name.
     pub fn by_name(name: &str) -> Option<Forecaster> {
         Forecaster::all().into_iter().find(|f| f.name() == name)
     }
 
+    /// The names of [`Forecaster::all`], in its order.
     pub fn names() -> Vec<&'static str> {
         Forecaster::all().iter().map(Forecaster::name).collect()
     }
@@ -154,6 +163,7 @@ impl Forecaster {
 /// How a backtest is run.
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
+    /// How the actors' capabilities are set from the case (`--capability`).
     pub scheme: Scheme,
     /// Seeds the models (`RunOptions::seed`), the bootstrap and the cross-validation folds.
     pub seed: u64,
@@ -180,16 +190,25 @@ impl Default for Settings {
 /// One row of the leaderboard.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
+    /// The forecaster's name.
     pub model: String,
     /// `model` (a detente model) or `reference` (a yardstick).
     pub kind: &'static str,
+    /// Cases it forecast.
     pub n: usize,
+    /// Mean absolute error, in points of the 0..100 scale; `None` with no forecast.
     pub mae: Option<f64>,
+    /// Bootstrap percentile interval of the MAE over proposals, at the report's `level`.
     pub mae_ci: Option<[f64; 2]>,
+    /// Median absolute error, in points.
     pub median_ae: Option<f64>,
+    /// Share of its forecasts within 10 points of the outcome, 0..1.
     pub within10: Option<f64>,
+    /// Share within 20 points, 0..1.
     pub within20: Option<f64>,
+    /// Mean of (its error - compromise's) over the paired cases, in points; below 0 is better.
     pub diff_vs_compromise: Option<f64>,
+    /// Bootstrap percentile interval of that difference.
     pub diff_ci: Option<[f64; 2]>,
     /// Cases forecast by both this forecaster and `compromise` (what the difference is over).
     pub n_paired: usize,
@@ -208,20 +227,27 @@ pub struct Entry {
 pub struct Report {
     /// The data file as the caller names it.
     pub data: String,
+    /// The capability scheme's name ([`Scheme::name`]).
     pub capability: &'static str,
+    /// The seed of the models, the bootstrap and the folds.
     pub seed: u64,
+    /// Bootstrap resamples.
     pub bootstrap: usize,
+    /// Level of the intervals, e.g. 0.95.
     pub level: f64,
     /// Rows of the file.
     pub issues: usize,
     /// Issues with an outcome: the cases.
     pub cases: usize,
+    /// Distinct proposals among the cases: the clusters the bootstrap and the folds draw.
     pub proposals: usize,
+    /// Issues left out because their outcome is empty.
     pub without_outcome: usize,
     /// Positions left out by the capability scheme (EP under CNS, non-members), in all.
     pub positions_left_out: usize,
     /// The leaderboard, by MAE (forecasters with no forecast last).
     pub models: Vec<Entry>,
+    /// The cross-validation of `fitted-mean`; `None` with fewer than 2 folds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cv: Option<CvReport>,
 }

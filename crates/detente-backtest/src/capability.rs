@@ -30,13 +30,18 @@ use crate::weights::weights_at;
 /// A capability scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scheme {
+    /// Every actor with a position has capability 1.
     Equal,
+    /// Member states by their Council weight on the `intro` date, the Commission and the
+    /// Parliament by convention (see the module's text).
     Council,
 }
 
 impl Scheme {
+    /// The names `--capability` takes, one a scheme.
     pub const NAMES: [&'static str; 2] = ["equal", "council"];
 
+    /// The name the command line and the reports use.
     pub fn name(self) -> &'static str {
         match self {
             Scheme::Equal => "equal",
@@ -44,6 +49,7 @@ impl Scheme {
         }
     }
 
+    /// The scheme of this name (one of [`Scheme::NAMES`]).
     pub fn parse(name: &str) -> Option<Scheme> {
         match name {
             "equal" => Some(Scheme::Equal),
@@ -56,7 +62,9 @@ impl Scheme {
 /// A case's scenario with the scheme's capabilities, and the ids of the actors left out.
 #[derive(Debug, Clone)]
 pub struct Weighted {
+    /// The case's scenario with each actor's capability set by the scheme.
     pub scenario: Scenario,
+    /// Ids of the actors dropped from it (the Parliament under CNS, non-members at the date).
     pub left_out: Vec<String>,
 }
 

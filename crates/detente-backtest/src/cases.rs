@@ -40,7 +40,9 @@ impl Procedure {
 /// A cell of the file: its text and its byte range in the whole input, for diagnostics.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
+    /// The text without surrounding blanks and double quotes, as the importer reads it.
     pub text: String,
+    /// Byte range of that text in the whole input.
     pub span: Range<usize>,
 }
 
@@ -53,6 +55,7 @@ pub struct Case {
     pub proposal: String,
     /// `isnr`.
     pub issue: String,
+    /// `proc`: the legislative procedure, which decides whether the Parliament takes part.
     pub procedure: Procedure,
     /// The `proc` cell (for diagnostics); `None` without a `proc` column.
     pub procedure_cell: Option<Cell>,
@@ -71,6 +74,7 @@ pub struct Case {
 /// The cases of a file and what was left out.
 #[derive(Debug, Clone)]
 pub struct Dataset {
+    /// The cases, in the file's row order.
     pub cases: Vec<Case>,
     /// Rows (issues) in the file.
     pub issues: usize,

@@ -24,11 +24,17 @@ use crate::score::{Bootstrap, score};
 /// reference point, `(1 - rp) * that + rp * rp_value`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Params {
+    /// Exponent of the capability in the weight; 0 ignores capability.
     pub capability: f64,
+    /// Exponent of the salience in the weight.
     pub salience: f64,
+    /// Role factor of the Commission's weight.
     pub commission: f64,
+    /// Role factor of the Parliament's weight.
     pub parliament: f64,
+    /// Share of the weighted median in the forecast, 0..1 (0: the weighted mean alone).
     pub median: f64,
+    /// Shrinkage toward the reference point, 0..1, where the case has one.
     pub rp: f64,
 }
 
@@ -44,11 +50,16 @@ impl Params {
     };
 }
 
-/// The grid searched, each list starting at compromise's value so that ties go to it.
+/// Values tried for [`Params::capability`]. Each list of the grid searched starts at
+/// compromise's value, so that ties go to it.
 pub const CAPABILITY: [f64; 3] = [1.0, 0.0, 0.5];
+/// Values tried for [`Params::salience`].
 pub const SALIENCE: [f64; 4] = [1.0, 0.0, 2.0, 3.0];
+/// Values tried for [`Params::commission`] and, independently, [`Params::parliament`].
 pub const ROLE: [f64; 5] = [1.0, 0.5, 2.0, 4.0, 8.0];
+/// Values tried for [`Params::median`].
 pub const MEDIAN: [f64; 3] = [0.0, 0.25, 0.5];
+/// Values tried for [`Params::rp`].
 pub const RP: [f64; 4] = [0.0, 0.1, 0.2, 0.3];
 
 /// The number of candidate parameter sets.
@@ -71,6 +82,8 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// Takes the case's stakes on its one issue from its weighted scenario, and `rp`, the
+    /// case's reference point (0..100) where it has one.
     pub fn new(w: &Weighted, rp: Option<f64>) -> Prepared {
         let s = &w.scenario;
         let actors = s
@@ -244,16 +257,27 @@ fn out_of_fold(
 /// The cross-validated score of `fitted-mean`.
 #[derive(Debug, Clone, Serialize)]
 pub struct CvReport {
+    /// Always `fitted-mean`.
     pub model: &'static str,
+    /// The number of folds, k.
     pub folds: usize,
+    /// Candidate parameter sets searched in each fit ([`GRID_SIZE`]).
     pub grid_size: usize,
+    /// Cases with an out-of-fold forecast.
     pub n: usize,
+    /// Out-of-fold mean absolute error, in points of the 0..100 scale.
     pub mae: Option<f64>,
+    /// Bootstrap percentile interval of the MAE over proposals.
     pub mae_ci: Option<[f64; 2]>,
+    /// Out-of-fold median absolute error, in points.
     pub median_ae: Option<f64>,
+    /// Share of out-of-fold forecasts within 10 points, 0..1.
     pub within10: Option<f64>,
+    /// Share within 20 points, 0..1.
     pub within20: Option<f64>,
+    /// Mean of (the out-of-fold error - compromise's) over the paired cases, in points.
     pub diff_vs_compromise: Option<f64>,
+    /// Bootstrap percentile interval of that difference.
     pub diff_ci: Option<[f64; 2]>,
     /// compromise's MAE on the same cases.
     pub compromise_mae: Option<f64>,

@@ -10,13 +10,17 @@ use crate::cv::{self, CvReport, Params};
 /// Marks the lines that hold a wall-clock time, which no two runs share: a comparison of a
 /// committed document with a fresh one skips them.
 pub const TIMING_START: &str = "<!-- timing: measured by the command, differs from run to run -->";
+/// Closes the lines opened by [`TIMING_START`].
 pub const TIMING_END: &str = "<!-- /timing -->";
 
 /// How long a full backtest took.
 #[derive(Debug, Clone, Copy)]
 pub struct Timing {
+    /// Wall-clock seconds of the first scheme's backtest, reading the file included.
     pub seconds: f64,
+    /// Threads of the pool that ran the cases.
     pub threads: usize,
+    /// Whether it was a release build (else debug).
     pub release: bool,
 }
 

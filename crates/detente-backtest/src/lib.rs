@@ -7,9 +7,6 @@
 //! against `compromise`); [`cv`] cross-validates `fitted-mean`; [`doc`] writes the Markdown of
 //! `docs/BACKTEST.md`.
 
-// #![warn(missing_docs)]: 72 items left in backtest.rs (26), cv.rs (22),
-// score.rs (9), capability.rs (7), cases.rs (4), doc.rs (4)
-
 pub mod backtest;
 pub mod capability;
 pub mod cases;

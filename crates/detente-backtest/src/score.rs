@@ -78,10 +78,12 @@ impl Bootstrap {
         }
     }
 
+    /// The number of groups (proposals).
     pub fn groups(&self) -> usize {
         self.groups
     }
 
+    /// The number of resamples drawn.
     pub fn resamples(&self) -> usize {
         self.counts.len()
     }
@@ -130,14 +132,21 @@ impl Bootstrap {
 /// The scores of one forecaster.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scores {
+    /// Cases with a forecast.
     pub n: usize,
+    /// Mean absolute error, in points; `None` with no forecast.
     pub mae: Option<f64>,
+    /// Bootstrap percentile interval of the MAE over groups.
     pub mae_ci: Option<[f64; 2]>,
+    /// Median absolute error, in points.
     pub median_ae: Option<f64>,
+    /// Share of errors at most 10 points, 0..1.
     pub within10: Option<f64>,
+    /// Share of errors at most 20 points, 0..1.
     pub within20: Option<f64>,
     /// Mean of (this error - the baseline's error) over the cases both forecast.
     pub diff: Option<f64>,
+    /// Bootstrap percentile interval of `diff`, on the same resamples.
     pub diff_ci: Option<[f64; 2]>,
     /// Cases both this forecaster and the baseline forecast.
     pub n_paired: usize,

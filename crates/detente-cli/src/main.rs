@@ -44,6 +44,7 @@ pub struct Fail {
 }
 
 impl Fail {
+    /// A failure still to be shown: `message`, then `help` when there is one.
     pub fn new(message: impl Into<String>, help: Option<&str>) -> Self {
         Fail {
             message: message.into(),
@@ -52,6 +53,7 @@ impl Fail {
         }
     }
 
+    /// A failure whose diagnostics are already printed: only `error: message` follows them.
     pub fn reported(message: impl Into<String>) -> Self {
         Fail {
             message: message.into(),

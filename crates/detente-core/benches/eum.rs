@@ -4,6 +4,9 @@
 //! share a position, which makes a round dearer).
 //! `cargo bench -p detente-core --bench eum`.
 
+// criterion_group! makes an undocumented `pub fn benches`; a bench has no readers of docs.
+#![allow(missing_docs)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use detente_core::model::{self, RunOptions};
 use detente_core::{Param, parse_toml};

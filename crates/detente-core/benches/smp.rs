@@ -4,6 +4,9 @@
 //! to +-20% (seeded, so every run benchmarks the same input).
 //! `cargo bench -p detente-core --bench smp`.
 
+// criterion_group! makes an undocumented `pub fn benches`; a bench has no readers of docs.
+#![allow(missing_docs)]
+
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use detente_core::import::{Format, import};
 use detente_core::model::smp::{self, Actors, Positions};

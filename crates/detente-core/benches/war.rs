@@ -1,6 +1,9 @@
 //! One 60-round run of the bundled ceasefire scenario, and the static models on the EC case.
 //! `cargo bench -p detente-core --bench war`.
 
+// criterion_group! makes an undocumented `pub fn benches`; a bench has no readers of docs.
+#![allow(missing_docs)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use detente_core::model::{self, RunOptions};
 use detente_core::parse_toml;

@@ -24,7 +24,9 @@ pub mod invariants {
     /// What a checked run did.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Summary {
+        /// Exchanges over the whole run, a pair of moves each.
         pub exchanges: usize,
+        /// Rounds after the start (round 0).
         pub rounds: usize,
         /// Per issue: the compromise before any exchange and the final outcome.
         pub shifts: Vec<(String, f64, f64)>,

@@ -6,6 +6,9 @@
 //!
 //! `cargo bench -p detente-explore --bench explore`.
 
+// criterion_group! makes an undocumented `pub fn benches`; a bench has no readers of docs.
+#![allow(missing_docs)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use detente_core::model::by_name;
 use detente_core::{Dist, Param, Scenario, parse_toml};

@@ -6,8 +6,6 @@
 //! Charts are drawn with plotters' SVG backend into strings. Everything is deterministic: the
 //! same scenario and options give the same bytes.
 
-#![warn(missing_docs)]
-
 mod analysis;
 mod charts;
 mod html;

@@ -11,8 +11,6 @@
 //! removes its temporary files on SIGINT and SIGTERM). Errors are typed ([`ResultsError`],
 //! [`RecordsError`]) and their `Display` is the message a person reads.
 
-#![warn(missing_docs)]
-
 pub mod records;
 pub mod results;
 
