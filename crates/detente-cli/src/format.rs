@@ -5,7 +5,8 @@ use detente_core::model::ModelInfo;
 use detente_core::output::RunOutput;
 use detente_core::param::fmt_num;
 
-fn table() -> Table {
+/// An empty table in the house style: no borders, a rule under the header, no wrapping.
+pub fn table() -> Table {
     let mut t = Table::new();
     t.load_preset(presets::NOTHING)
         .set_content_arrangement(comfy_table::ContentArrangement::Disabled);
@@ -30,7 +31,8 @@ fn opt(x: Option<f64>) -> String {
     x.map_or("-".to_string(), |v| format!("{v:.3}"))
 }
 
-fn right(s: String) -> Cell {
+/// A right-aligned cell, for numbers.
+pub fn right(s: String) -> Cell {
     Cell::new(s).set_alignment(CellAlignment::Right)
 }
 

@@ -4,9 +4,10 @@
 use std::path::Path;
 use std::time::Duration;
 
-use comfy_table::{Cell, CellAlignment, Table, TableComponent, presets};
+use comfy_table::Cell;
 use detente_store::records::{Records, RunRow, content_hash};
 
+use crate::format::{right, table};
 use crate::{Fail, cli, write};
 
 pub fn runs(a: cli::RunsArgs) -> Result<(), Fail> {
@@ -35,20 +36,6 @@ pub fn runs(a: cli::RunsArgs) -> Result<(), Fail> {
         }
     };
     crate::text::print(&write::Target::Stdout, &text)
-}
-
-fn table() -> Table {
-    // As in `format.rs`.
-    let mut t = Table::new();
-    t.load_preset(presets::NOTHING)
-        .set_content_arrangement(comfy_table::ContentArrangement::Disabled);
-    t.set_style(TableComponent::HeaderLines, '─');
-    t.set_style(TableComponent::MiddleHeaderIntersections, '─');
-    t
-}
-
-fn right(s: String) -> Cell {
-    Cell::new(s).set_alignment(CellAlignment::Right)
 }
 
 /// A duration for people: `0s`, `42s`, `3m 04s`, `2h 05m`.
@@ -191,23 +178,10 @@ mod tests {
     use super::*;
     use detente_store::records::{NewRun, RunKind};
     use serde_json::json;
-    use std::path::PathBuf;
 
+    /// A run as the store records one of this process (the table shows only the file name).
     fn new_run(seed: Option<u64>) -> NewRun {
-        NewRun {
-            command: RunKind::Explore,
-            argv: vec![
-                "/usr/local/bin/detente".into(),
-                "explore".into(),
-                "my scenario.toml".into(),
-                "--seed".into(),
-                "7".into(),
-            ],
-            cwd: Some(PathBuf::from("/home/u/proj")),
-            scenario_path: PathBuf::from("/home/u/proj/my scenario.toml"),
-            scenario_hash: content_hash(b"x"),
-            seed,
-        }
+        NewRun::from_env(RunKind::Explore, Path::new("my scenario.toml"), b"x", seed)
     }
 
     #[test]

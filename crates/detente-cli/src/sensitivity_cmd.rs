@@ -3,6 +3,7 @@
 use detente_explore::explore::Plan;
 use detente_explore::run::run_blocks;
 use detente_explore::sample::Design;
+use detente_explore::sensitivity::{Interval, SensitivityError};
 use detente_explore::summaries::{SensitivityResult, SensitivitySummary};
 use detente_store::records::RunKind;
 
@@ -81,6 +82,48 @@ fn series(plan: &Plan, o: usize, rows: &[Vec<f64>], text: &mut String) -> Vec<(S
     out
 }
 
+/// The analyses of the outputs so far: the results of the JSON summary, and the refusals.
+#[derive(Default)]
+struct Analyses {
+    results: Vec<SensitivityResult>,
+    analysed: usize,
+    refused: Vec<String>,
+}
+
+impl Analyses {
+    /// Adds the analysis of series `name`: indices go through `show`, which writes their table
+    /// to `text` and makes their result; a refusal is said in `text` and kept for the error
+    /// that no output was analysed.
+    fn add<I>(
+        &mut self,
+        text: &mut String,
+        name: &str,
+        indices: Result<I, SensitivityError>,
+        show: impl FnOnce(I, &mut String) -> SensitivityResult,
+    ) {
+        match indices {
+            Ok(ix) => {
+                self.results.push(show(ix, text));
+                self.analysed += 1;
+            }
+            Err(e) => {
+                text.push_str(&format!("\n{name}: not analysed: {e}\n"));
+                self.results.push(SensitivityResult::Refused {
+                    output: name.to_string(),
+                    error: e.to_string(),
+                });
+                self.refused.push(format!("{name}: {e}"));
+            }
+        }
+    }
+}
+
+/// A bootstrap interval as the tables show it, `-` without one.
+fn ci(c: &Option<Interval>) -> String {
+    c.as_ref()
+        .map_or("-".to_string(), |c| format!("{:.3}..{:.3}", c.low, c.high))
+}
+
 fn fmt_value(v: f64) -> String {
     detente_core::param::fmt_num(v)
 }
@@ -113,9 +156,8 @@ pub fn sensitivity(a: cli::SensitivityArgs) -> Result<(), Fail> {
     let rec = record(RunKind::Sensitivity, &s, a.sweep.seed);
     let result = (|| -> Result<(serde_json::Value, String), Fail> {
         let mut text = String::new();
-        let mut results: Vec<SensitivityResult> = Vec::new();
+        let mut done = Analyses::default();
         let inputs: Vec<String> = names.iter().map(|n| n.to_string()).collect();
-        let (mut analysed, mut refused) = (0usize, Vec::<String>::new());
         match a.method {
             cli::MethodArg::Sobol => {
                 let d = SaltelliDesign::new(a.samples, k)
@@ -132,56 +174,41 @@ pub fn sensitivity(a: cli::SensitivityArgs) -> Result<(), Fail> {
                 ));
                 for &o in &outputs {
                     for (name, y) in series(&plan, o, &rows, &mut text) {
-                        match sobol_indices(&y, a.samples, k, a.bootstrap, a.sweep.seed, 0.95) {
-                            Ok(ix) => {
-                                let mut t = crate::format::plain_table(&[
-                                    "input",
-                                    "first order",
-                                    "95% CI",
-                                    "total",
-                                    "95% CI",
+                        let ix = sobol_indices(&y, a.samples, k, a.bootstrap, a.sweep.seed, 0.95);
+                        done.add(&mut text, &name, ix, |ix, text| {
+                            let mut t = crate::format::plain_table(&[
+                                "input",
+                                "first order",
+                                "95% CI",
+                                "total",
+                                "95% CI",
+                            ]);
+                            let mut order: Vec<usize> = (0..k).collect();
+                            order.sort_by(|&x, &y| {
+                                ix.inputs[y]
+                                    .total_order
+                                    .total_cmp(&ix.inputs[x].total_order)
+                            });
+                            for d in order {
+                                let i = &ix.inputs[d];
+                                t.add_row(vec![
+                                    names[d].to_string(),
+                                    format!("{:.3}", i.first_order),
+                                    ci(&i.first_order_ci),
+                                    format!("{:.3}", i.total_order),
+                                    ci(&i.total_order_ci),
                                 ]);
-                                let ci = |c: &Option<detente_explore::sensitivity::Interval>| {
-                                    c.as_ref().map_or("-".to_string(), |c| {
-                                        format!("{:.3}..{:.3}", c.low, c.high)
-                                    })
-                                };
-                                let mut order: Vec<usize> = (0..k).collect();
-                                order.sort_by(|&x, &y| {
-                                    ix.inputs[y]
-                                        .total_order
-                                        .total_cmp(&ix.inputs[x].total_order)
-                                });
-                                for d in order {
-                                    let i = &ix.inputs[d];
-                                    t.add_row(vec![
-                                        names[d].to_string(),
-                                        format!("{:.3}", i.first_order),
-                                        ci(&i.first_order_ci),
-                                        format!("{:.3}", i.total_order),
-                                        ci(&i.total_order_ci),
-                                    ]);
-                                }
-                                text.push_str(&format!(
-                                    "\n{name} (variance {:.4})\n{t}\n",
-                                    ix.variance
-                                ));
-                                results.push(SensitivityResult::Sobol {
-                                    output: name.clone(),
-                                    indices: ix,
-                                    inputs: inputs.clone(),
-                                });
-                                analysed += 1;
                             }
-                            Err(e) => {
-                                text.push_str(&format!("\n{name}: not analysed: {e}\n"));
-                                results.push(SensitivityResult::Refused {
-                                    output: name.clone(),
-                                    error: e.to_string(),
-                                });
-                                refused.push(format!("{name}: {e}"));
+                            text.push_str(&format!(
+                                "\n{name} (variance {:.4})\n{t}\n",
+                                ix.variance
+                            ));
+                            SensitivityResult::Sobol {
+                                output: name.clone(),
+                                indices: ix,
+                                inputs: inputs.clone(),
                             }
-                        }
+                        });
                     }
                 }
             }
@@ -212,51 +239,39 @@ pub fn sensitivity(a: cli::SensitivityArgs) -> Result<(), Fail> {
                 ));
                 for &o in &outputs {
                     for (name, y) in series(&plan, o, &rows, &mut text) {
-                        match morris_indices(&d, &y, a.bootstrap, a.sweep.seed, 0.95) {
-                            Ok(ix) => {
-                                let mut t = crate::format::plain_table(&[
-                                    "input", "mu*", "95% CI", "mu", "sigma",
+                        let ix = morris_indices(&d, &y, a.bootstrap, a.sweep.seed, 0.95);
+                        done.add(&mut text, &name, ix, |ix, text| {
+                            let mut t = crate::format::plain_table(&[
+                                "input", "mu*", "95% CI", "mu", "sigma",
+                            ]);
+                            let mut order: Vec<usize> = (0..k).collect();
+                            order.sort_by(|&x, &y| {
+                                ix.inputs[y].mu_star.total_cmp(&ix.inputs[x].mu_star)
+                            });
+                            for dd in order {
+                                let i = &ix.inputs[dd];
+                                t.add_row(vec![
+                                    names[dd].to_string(),
+                                    format!("{:.3}", i.mu_star),
+                                    ci(&i.mu_star_ci),
+                                    format!("{:.3}", i.mu),
+                                    format!("{:.3}", i.sigma),
                                 ]);
-                                let mut order: Vec<usize> = (0..k).collect();
-                                order.sort_by(|&x, &y| {
-                                    ix.inputs[y].mu_star.total_cmp(&ix.inputs[x].mu_star)
-                                });
-                                for dd in order {
-                                    let i = &ix.inputs[dd];
-                                    t.add_row(vec![
-                                        names[dd].to_string(),
-                                        format!("{:.3}", i.mu_star),
-                                        i.mu_star_ci.as_ref().map_or("-".into(), |c| {
-                                            format!("{:.3}..{:.3}", c.low, c.high)
-                                        }),
-                                        format!("{:.3}", i.mu),
-                                        format!("{:.3}", i.sigma),
-                                    ]);
-                                }
-                                text.push_str(&format!("\n{name}\n{t}\n"));
-                                results.push(SensitivityResult::Morris {
-                                    output: name.clone(),
-                                    indices: ix,
-                                    inputs: inputs.clone(),
-                                });
-                                analysed += 1;
                             }
-                            Err(e) => {
-                                text.push_str(&format!("\n{name}: not analysed: {e}\n"));
-                                results.push(SensitivityResult::Refused {
-                                    output: name.clone(),
-                                    error: e.to_string(),
-                                });
-                                refused.push(format!("{name}: {e}"));
+                            text.push_str(&format!("\n{name}\n{t}\n"));
+                            SensitivityResult::Morris {
+                                output: name.clone(),
+                                indices: ix,
+                                inputs: inputs.clone(),
                             }
-                        }
+                        });
                     }
                 }
             }
         }
-        if analysed == 0 {
+        if done.analysed == 0 {
             return Err(Fail::new(
-                format!("no output was analysed: {}", refused.join("; ")),
+                format!("no output was analysed: {}", done.refused.join("; ")),
                 Some(
                     "pick an output that varies across runs with --output (see `docs/explore.md`, \"Sensitivity\")",
                 ),
@@ -268,7 +283,7 @@ pub fn sensitivity(a: cli::SensitivityArgs) -> Result<(), Fail> {
             method: format!("{:?}", a.method).to_lowercase(),
             samples: a.samples,
             seed: a.sweep.seed,
-            results,
+            results: done.results,
         });
         let text = for_format(a.format, &summary, || text);
         Ok((summary, text))
