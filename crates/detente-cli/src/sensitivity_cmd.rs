@@ -118,6 +118,13 @@ impl Analyses {
     }
 }
 
+/// The inputs 0..k by `key`, largest first (a stable sort: ties keep input order).
+fn largest_first(k: usize, key: impl Fn(usize) -> f64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..k).collect();
+    order.sort_by(|&x, &y| key(y).total_cmp(&key(x)));
+    order
+}
+
 /// A bootstrap interval as the tables show it, `-` without one.
 fn ci(c: &Option<Interval>) -> String {
     c.as_ref()
@@ -183,13 +190,7 @@ pub fn sensitivity(a: cli::SensitivityArgs) -> Result<(), Fail> {
                                 "total",
                                 "95% CI",
                             ]);
-                            let mut order: Vec<usize> = (0..k).collect();
-                            order.sort_by(|&x, &y| {
-                                ix.inputs[y]
-                                    .total_order
-                                    .total_cmp(&ix.inputs[x].total_order)
-                            });
-                            for d in order {
+                            for d in largest_first(k, |d| ix.inputs[d].total_order) {
                                 let i = &ix.inputs[d];
                                 t.add_row(vec![
                                     names[d].to_string(),
@@ -244,11 +245,7 @@ pub fn sensitivity(a: cli::SensitivityArgs) -> Result<(), Fail> {
                             let mut t = crate::format::plain_table(&[
                                 "input", "mu*", "95% CI", "mu", "sigma",
                             ]);
-                            let mut order: Vec<usize> = (0..k).collect();
-                            order.sort_by(|&x, &y| {
-                                ix.inputs[y].mu_star.total_cmp(&ix.inputs[x].mu_star)
-                            });
-                            for dd in order {
+                            for dd in largest_first(k, |d| ix.inputs[d].mu_star) {
                                 let i = &ix.inputs[dd];
                                 t.add_row(vec![
                                     names[dd].to_string(),
