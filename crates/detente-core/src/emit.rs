@@ -178,14 +178,17 @@ fn war(out: &mut String, s: &Scenario, w: &War) {
     );
     let _ = writeln!(out, "stakes = {}", string(&s.issues[w.stakes].id));
     let _ = writeln!(out, "horizon = {}", w.horizon);
-    let _ = writeln!(out, "front_steps = {}", w.front_steps);
-    if w.front_given {
-        let _ = writeln!(out, "front = {}", w.front);
-    }
+    let _ = writeln!(out, "front_speed = {}", param(&w.front_speed));
+    let _ = writeln!(out, "front_volatility = {}", param(&w.front_volatility));
+    let _ = writeln!(out, "collapse = {}", param(&w.collapse));
+    let _ = writeln!(out, "talks = {}", float(w.talks));
+    let _ = writeln!(out, "step = {}", float(w.step));
+    let _ = writeln!(out, "substeps = {}", w.substeps);
     let _ = writeln!(out, "decisiveness = {}", param(&w.decisiveness));
     let _ = writeln!(out, "discount = {}", param(&w.discount));
     let _ = writeln!(out, "forum = [{}]", ids(&w.forum));
     let _ = writeln!(out, "forum_model = {}", string(w.forum_model.name()));
+    let _ = writeln!(out, "loss = {}", string(w.loss.name()));
     if let Some(p) = w.proposer {
         let _ = writeln!(out, "proposer = {}", actor(w.belligerents[p]));
     }
@@ -209,11 +212,15 @@ fn war(out: &mut String, s: &Scenario, w: &War) {
         }
         for (name, p) in [
             ("leader_penalty", &side.leader_penalty),
+            ("defeat_penalty", &side.defeat_penalty),
             ("leader_threshold", &side.leader_threshold),
-            ("rearm", &side.rearm),
         ] {
             let _ = writeln!(out, "{name} = {}", param(p));
         }
+        if let Some(r) = &side.resolve {
+            let _ = writeln!(out, "resolve = {}", param(r));
+        }
+        let _ = writeln!(out, "rearm = {}", param(&side.rearm));
     }
     for sup in &w.supports {
         out.push_str("\n[[war.support]]\n");

@@ -124,7 +124,8 @@ pub struct RawScenario {
     pub policies: Vec<RawPolicy>,
     /// The war the `war` model runs: belligerents, supporters, forum, channels, terms.
     #[serde(default)]
-    pub war: Option<RawWar>,
+    #[schemars(with = "Option<RawWar>")]
+    pub war: Option<Sp<RawWar>>,
     /// Options of the dynamic stakeholder models.
     #[serde(default)]
     pub models: Option<RawModels>,
@@ -250,7 +251,10 @@ pub struct RawMeta {
     pub source: Option<String>,
     /// A longer description.
     pub description: Option<String>,
-    /// What one round means, e.g. "month". Default "round".
+    /// What one time unit means: `year`, `quarter`, `month`, `week` or `day` (or their
+    /// plurals); other words are labels only. The war model's rates are per time unit, and its
+    /// defaults for `front_speed`, `front_volatility` and `collapse` need one of those five.
+    /// Default "round".
     pub time_unit: Option<String>,
 }
 
@@ -386,20 +390,45 @@ pub struct RawWar {
     /// The issue fought over; A's and B's positions on it are the two ends of a settlement.
     #[schemars(with = "String")]
     pub stakes: Sp<String>,
-    /// Rounds simulated. Default 60.
+    /// Time units simulated (units of `[scenario] time_unit`), 1..10000. Default 60.
     #[schemars(with = "Option<u32>")]
     pub horizon: Option<Sp<i64>>,
-    /// Steps of the front between B's military victory (0) and A's (front_steps). Default 20.
-    #[schemars(with = "Option<u32>")]
+    /// No longer read: territory is continuous in version 2 of the war model. Kept so that
+    /// validation can refuse it with a pointer to `front_speed` and `front_volatility`.
+    #[schemars(skip)]
     pub front_steps: Option<Sp<i64>>,
-    /// Starting front, 1..front_steps-1. Default: the stakes issue's status quo mapped onto
-    /// the front (the line of contact), or the middle.
-    #[schemars(with = "Option<u32>")]
+    /// No longer read: the front starts at the stakes issue's status quo. Kept so that
+    /// validation can refuse it with a pointer to `status_quo`.
+    #[schemars(skip)]
     pub front: Option<Sp<i64>>,
+    /// Drift of the front at full superiority, in points of the stakes issue's scale per time
+    /// unit; > 0. Default: 0.2 x |position of A - position of B| a year, in the time unit.
+    #[schemars(with = "Option<Param>")]
+    pub front_speed: Option<Sp<Param>>,
+    /// Volatility of the front, in points of the stakes issue's scale per square root of a
+    /// time unit; > 0. Default: 0.05 x |position of A - position of B| per square root of a
+    /// year, in the time unit.
+    #[schemars(with = "Option<Param>")]
+    pub front_volatility: Option<Sp<Param>>,
+    /// Hazard per time unit that a side collapses when its accumulated burden equals its
+    /// `resolve`; >= 0. Default: 0.5 a year, in the time unit.
+    #[schemars(with = "Option<Param>")]
+    pub collapse: Option<Sp<Param>>,
+    /// Time units between rounds of talks, in (0, horizon]. Default 1.
+    #[schemars(with = "Option<f64>")]
+    pub talks: Option<Sp<f64>>,
+    /// Numerical time step, in time units, in (0, talks]. Default: `talks`. The model steps
+    /// talks / ceil(talks / step).
+    #[schemars(with = "Option<f64>")]
+    pub step: Option<Sp<f64>>,
+    /// Increments of the front simulated per step, 1..1000. Default 4.
+    #[schemars(with = "Option<u32>")]
+    pub substeps: Option<Sp<i64>>,
     /// Decisiveness g of the contest function M_A^g / (M_A^g + M_B^g). Default 1.
     #[schemars(with = "Option<Param>")]
     pub decisiveness: Option<Sp<Param>>,
-    /// Discount factor per round, in (0, 1]. Default 0.99.
+    /// Discount factor per time unit, in (0, 0.9999]: the model discounts at the rate
+    /// r = -ln(discount), which must be positive. Default 0.99.
     #[schemars(with = "Option<Param>")]
     pub discount: Option<Sp<Param>>,
     /// Actors or blocs at the table. They propose the terms.
@@ -408,6 +437,9 @@ pub struct RawWar {
     /// Stakeholder model the forum uses: `compromise` (default), `median` or `nash`.
     #[schemars(with = "Option<String>")]
     pub forum_model: Option<Sp<String>>,
+    /// The belligerents' loss over distance: `quadratic` (default) or `linear`.
+    #[schemars(with = "Option<String>")]
+    pub loss: Option<Sp<String>>,
     /// Who proposes: `forum` (default) or a belligerent making take-it-or-leave-it demands.
     #[schemars(with = "Option<String>")]
     pub proposer: Option<Sp<String>>,
@@ -437,32 +469,44 @@ pub struct RawSide {
     /// Share of its capability at war, (0, 1]. Default 1.
     #[schemars(with = "Option<Param>")]
     pub commitment: Option<Sp<Param>>,
-    /// Cost of one round of war at the start, in units of the whole stakes; >= 0.
+    /// Cost per time unit of war at the start, in units of the side's utility range (its ideal
+    /// package is 1, its worst 0); >= 0.
     #[schemars(with = "Param")]
     pub cost: Sp<Param>,
-    /// Growth factor of the cost per round; > 1 is the "death zone". Default 1.
+    /// Growth factor of the cost per time unit; > 1 is the "death zone". Default 1.
     #[schemars(with = "Option<Param>")]
     pub cost_growth: Option<Sp<Param>>,
-    /// Extra cost per round from sanctions; >= 0. Default 0.
+    /// Extra cost per time unit of war from sanctions, in the units of `cost`; >= 0. Default 0.
     #[schemars(with = "Option<Param>")]
     pub sanctions: Option<Sp<Param>>,
-    /// Its belief that it wins a battle, 0..1 (mean of a Beta belief). Default: the truth.
+    /// Its belief about its own share of the balance of strength, 0..1: the chance it would win
+    /// an engagement. Default: the truth.
     #[schemars(with = "Option<Param>")]
     pub win_belief: Option<Sp<Param>>,
-    /// How many battles' worth of evidence that belief is worth; > 0. Default 10.
+    /// How many time units of watching the front that belief is worth, 0.001..1e6. Default 10.
     #[schemars(with = "Option<Param>")]
     pub belief_strength: Option<Sp<Param>>,
-    /// `[low, high]`: what the others believe its cost per round to be (a uniform belief).
+    /// `[low, high]`: what the others believe its cost per time unit to be (a uniform belief).
     /// Default: its true cost, known to all.
     #[schemars(with = "Option<[f64; 2]>")]
     pub cost_believed: Option<Sp<Vec<f64>>>,
-    /// Penalty its leader suffers for a settlement below `leader_threshold`. Default 0.
+    /// Penalty its leader suffers for a settlement below `leader_threshold`, in the units of
+    /// `cost`, 0..1e6. Default 0.
     #[schemars(with = "Option<Param>")]
     pub leader_penalty: Option<Sp<Param>>,
+    /// Penalty its leader suffers if the side is defeated (Goemans 2000), in the units of
+    /// `cost`, 0..1e6. Default: `leader_penalty`.
+    #[schemars(with = "Option<Param>")]
+    pub defeat_penalty: Option<Sp<Param>>,
     /// Share of the stakes below which a settlement counts as a loss for the leader. Default 0.5.
     #[schemars(with = "Option<Param>")]
     pub leader_threshold: Option<Sp<Param>>,
-    /// Growth of its strength per round after a ceasefire (rearmament); >= 0. Default 0.
+    /// Accumulated burden (the time integral of its cost rate, in the units of `cost`) at which
+    /// its hazard of collapse equals `war.collapse`; > 0. Default: it never collapses.
+    #[schemars(with = "Option<Param>")]
+    pub resolve: Option<Sp<Param>>,
+    /// Growth rate of its strength per time unit after a ceasefire (rearmament), 0..1.
+    /// Default 0.
     #[schemars(with = "Option<Param>")]
     pub rearm: Option<Sp<Param>>,
 }
@@ -545,10 +589,10 @@ pub struct RawTerms {
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "After")]
 pub struct RawAfter {
-    /// Rounds of peace examined. Default 60.
+    /// Time units of peace examined, 1..1000. Default 60.
     #[schemars(with = "Option<u32>")]
     pub horizon: Option<Sp<i64>>,
-    /// Hazard of renewed war per round from other causes, 0..1. Default 0.01.
+    /// Probability per time unit of renewed war from other causes, 0..0.999. Default 0.01.
     #[schemars(with = "Option<Param>")]
     pub baseline_hazard: Option<Sp<Param>>,
     /// How fast the hazard rises as a side's reason to attack nears Powell's threshold; >= 0.

@@ -303,8 +303,22 @@ pub struct Meta {
     pub source: Option<String>,
     /// What the scenario is about.
     pub description: Option<String>,
-    /// What one round stands for (`month`).
+    /// What one time unit stands for (`month`); see [`years_per_unit`].
     pub time_unit: Option<String>,
+}
+
+/// Years in one `[scenario] time_unit`: year(s) 1, quarter(s) 0.25, month(s) 1/12, week(s)
+/// 7/365.25, day(s) 1/365.25, ignoring case and surrounding spaces; `None` for any other unit
+/// or none. The war model's defaults per year are converted with it.
+pub fn years_per_unit(unit: Option<&str>) -> Option<f64> {
+    match unit?.trim().to_lowercase().as_str() {
+        "year" | "years" => Some(1.0),
+        "quarter" | "quarters" => Some(0.25),
+        "month" | "months" => Some(1.0 / 12.0),
+        "week" | "weeks" => Some(7.0 / 365.25),
+        "day" | "days" => Some(1.0 / 365.25),
+        _ => None,
+    }
 }
 
 /// An issue's scale, `lo < hi`, both finite.
@@ -508,11 +522,11 @@ pub enum Target {
 /// The belligerent parameters a shock can set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SideField {
-    /// Cost of a round of war, in units of the whole stakes.
+    /// Cost per time unit of war, in units of the side's utility range.
     Cost,
-    /// Growth factor of the cost per round.
+    /// Growth factor of the cost per time unit.
     CostGrowth,
-    /// Extra cost per round.
+    /// Extra cost per time unit of war.
     Sanctions,
     /// Share of its capability at war, (0, 1].
     Commitment,
@@ -575,6 +589,34 @@ impl ForumModel {
     }
 }
 
+/// How a belligerent's utility falls with a package's distance from its ideal (`war.loss`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Loss {
+    /// `quadratic` (default): risk-averse over each issue, as in the spatial models.
+    Quadratic,
+    /// `linear`: risk-neutral, as in Fearon (1995); a settlement is worth its share.
+    Linear,
+}
+
+impl Loss {
+    /// The names, in variant order.
+    pub const NAMES: [&'static str; 2] = ["quadratic", "linear"];
+
+    /// Reads a name; `None` for any other text.
+    pub fn parse(s: &str) -> Option<Loss> {
+        match s {
+            "quadratic" => Some(Loss::Quadratic),
+            "linear" => Some(Loss::Linear),
+            _ => None,
+        }
+    }
+
+    /// The name (`quadratic`).
+    pub fn name(self) -> &'static str {
+        Loss::NAMES[self as usize]
+    }
+}
+
 /// The war the `war` model runs. Index 0 of `sides` is belligerent A, 1 is B.
 #[derive(Debug, Clone, PartialEq)]
 pub struct War {
@@ -582,22 +624,39 @@ pub struct War {
     pub belligerents: [usize; 2],
     /// The issue fought over, index into `Scenario::issues`.
     pub stakes: usize,
-    /// Rounds simulated, 1..10000.
+    /// Time units simulated (units of `[scenario] time_unit`), 1..10000.
     pub horizon: u32,
-    /// Steps of the front from B's military victory (0) to A's, 2..10000.
-    pub front_steps: u32,
-    /// Starting front, 1..front_steps-1.
-    pub front: u32,
-    /// Whether `front` was written in the file (otherwise it follows the status quo).
-    pub front_given: bool,
+    /// A's share of the contested area at the start, in (0, 1): the stakes issue's status quo
+    /// on the scale from B's position (0) to A's (1), 0.5 when the issue has no status quo.
+    /// Computed in validation from central values; the front z(0) of the war model.
+    pub start: f64,
+    /// Drift of the front at full superiority, in points of the stakes issue's scale per time
+    /// unit, > 0 (default: 0.2 x |position of A - position of B| a year, in the time unit).
+    pub front_speed: Param,
+    /// Volatility of the front, in points of the stakes issue's scale per square root of a time
+    /// unit, > 0 (default: 0.05 x |position of A - position of B| per square root of a year).
+    pub front_volatility: Param,
+    /// Hazard per time unit that a side collapses when its accumulated burden equals its
+    /// `resolve`, >= 0 (default: 0.5 a year, in the time unit).
+    pub collapse: Param,
+    /// Time units between rounds of talks, in (0, horizon] (default 1).
+    pub talks: f64,
+    /// Numerical time step, in time units, in (0, talks] (default `talks`); the model uses
+    /// dt = talks / ceil(talks / step), a whole number of steps between rounds of talks.
+    pub step: f64,
+    /// Increments of the front simulated per step, 1..1000 (default 4).
+    pub substeps: u32,
     /// Exponent g of the contest function, > 0.
     pub decisiveness: Param,
-    /// Discount factor per round, in (0, 1].
+    /// Discount factor per time unit, in (0, 0.9999]: the model discounts at the continuous
+    /// rate r = -ln(discount), which must be positive.
     pub discount: Param,
     /// The actors and blocs at the table, who propose the terms.
     pub forum: Vec<Member>,
     /// The stakeholder model the forum proposes with.
     pub forum_model: ForumModel,
+    /// How the belligerents' utility falls with distance (quadratic by default).
+    pub loss: Loss,
     /// `None`: the forum proposes; `Some(i)`: belligerent i makes take-it-or-leave-it demands.
     pub proposer: Option<usize>,
     /// The belligerents' parameters, A then B.
@@ -617,23 +676,32 @@ pub struct War {
 pub struct Side {
     /// Share of its capability at war, (0, 1].
     pub commitment: Param,
-    /// Cost of a round of war at the start, in units of the whole stakes, 0..1e6.
+    /// Cost per time unit of war at the start, in units of the side's utility range (its ideal
+    /// package is worth 1, its worst 0), 0..1e6.
     pub cost: Param,
-    /// Growth factor of the cost per round, (0, 10]; above 1 is the "death zone".
+    /// Growth factor of the cost per time unit, (0, 10]; above 1 is the "death zone".
     pub cost_growth: Param,
-    /// Extra cost per round, in units of the whole stakes, 0..1e6.
+    /// Extra cost per time unit of war, in the units of `cost`, 0..1e6.
     pub sanctions: Param,
-    /// Belief that this side wins a battle; `None`: the truth at the start.
+    /// The side's belief about its own share rho of the balance of strength, 0.001..0.999:
+    /// the chance it believes it would win an engagement. `None`: the truth.
     pub win_belief: Option<Param>,
-    /// How many battles' worth of evidence its belief is worth, 0.001..1e6.
+    /// How many time units of watching the front its prior belief is worth, 0.001..1e6.
     pub belief_strength: Param,
     /// What the others believe its cost to be: uniform on [low, high]; `None`: known exactly.
     pub cost_believed: Option<(f64, f64)>,
-    /// What its leader loses from a settlement below `leader_threshold`, 0..1e6.
+    /// What its leader loses from a settlement below `leader_threshold`, in the units of
+    /// `cost`, 0..1e6.
     pub leader_penalty: Param,
+    /// What its leader loses if the side is defeated (Goemans 2000), in the units of `cost`,
+    /// 0..1e6 (default: the side's `leader_penalty`).
+    pub defeat_penalty: Param,
     /// The share of the stakes below which a settlement costs its leader, 0..1.
     pub leader_threshold: Param,
-    /// Growth of its strength per round after a ceasefire, 0..1.
+    /// The accumulated burden (time integral of its cost rate, in the units of `cost`) at which
+    /// its hazard of collapse equals `War::collapse`, > 0; `None`: it never collapses.
+    pub resolve: Option<Param>,
+    /// Growth rate of its strength per time unit after a ceasefire, 0..1.
     pub rearm: Param,
 }
 
@@ -687,9 +755,9 @@ pub struct Terms {
 /// The peace after a ceasefire (`[war.after]`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct After {
-    /// Rounds of peace examined, 1..1000.
+    /// Time units of peace examined, 1..1000.
     pub horizon: u32,
-    /// Chance per round of renewed war from other causes (default 0.01).
+    /// Probability per time unit of renewed war from other causes, 0..0.999 (default 0.01).
     pub baseline_hazard: Param,
     /// How fast the hazard rises as the margin of the peace falls (default 10).
     pub sensitivity: Param,

@@ -24,14 +24,20 @@ pub enum Slot {
 pub enum WarParam {
     /// `war.decisiveness`, the exponent of the contest function.
     Decisiveness,
-    /// `war.discount`, the discount factor per round.
+    /// `war.discount`, the discount factor per time unit.
     Discount,
-    /// A side's belief that it wins a battle.
+    /// `war.front_speed`, the drift of the front at full superiority per time unit.
+    FrontSpeed,
+    /// `war.front_volatility`, the volatility of the front per square root of a time unit.
+    FrontVolatility,
+    /// `war.collapse`, the hazard of collapse per time unit when burden equals resolve.
+    Collapse,
+    /// A side's belief about its own share of the balance of strength.
     WinBelief {
         /// 0 for belligerent A, 1 for B.
         side: usize,
     },
-    /// How many battles' worth of evidence a side's belief is worth.
+    /// How many time units of watching the front a side's prior belief is worth.
     BeliefStrength {
         /// 0 for belligerent A, 1 for B.
         side: usize,
@@ -41,12 +47,22 @@ pub enum WarParam {
         /// 0 for belligerent A, 1 for B.
         side: usize,
     },
+    /// What a side's leader loses if the side is defeated.
+    DefeatPenalty {
+        /// 0 for belligerent A, 1 for B.
+        side: usize,
+    },
+    /// The burden at which a side's hazard of collapse equals `war.collapse`.
+    Resolve {
+        /// 0 for belligerent A, 1 for B.
+        side: usize,
+    },
     /// The share below which a settlement costs a side's leader.
     LeaderThreshold {
         /// 0 for belligerent A, 1 for B.
         side: usize,
     },
-    /// Growth of a side's strength per round after a ceasefire.
+    /// Growth rate of a side's strength per time unit after a ceasefire.
     Rearm {
         /// 0 for belligerent A, 1 for B.
         side: usize,
@@ -75,7 +91,8 @@ pub enum WarParam {
     GuaranteeShare,
     /// `war.terms.guarantee_cost`.
     GuaranteeCost,
-    /// `war.after.baseline_hazard`, the chance of renewed war per round from other causes.
+    /// `war.after.baseline_hazard`, the probability of renewed war per time unit from other
+    /// causes.
     BaselineHazard,
     /// `war.after.sensitivity`, how fast the hazard rises as the peace's margin falls.
     Sensitivity,
@@ -170,8 +187,26 @@ impl Scenario {
             push(
                 "war.discount".into(),
                 &w.discount,
-                (0.0, 1.0, true),
+                (0.0, crate::validate::MAX_DISCOUNT, true),
                 war(WarParam::Discount),
+            );
+            push(
+                "war.front_speed".into(),
+                &w.front_speed,
+                pos,
+                war(WarParam::FrontSpeed),
+            );
+            push(
+                "war.front_volatility".into(),
+                &w.front_volatility,
+                pos,
+                war(WarParam::FrontVolatility),
+            );
+            push(
+                "war.collapse".into(),
+                &w.collapse,
+                pos_or_zero,
+                war(WarParam::Collapse),
             );
             for (side, s) in w.sides.iter().enumerate() {
                 let id = &self.actors[w.belligerents[side]].id;
@@ -210,6 +245,20 @@ impl Scenario {
                     cost_like,
                     war(WarParam::LeaderPenalty { side }),
                 );
+                push(
+                    format!("{id}.defeat_penalty"),
+                    &s.defeat_penalty,
+                    cost_like,
+                    war(WarParam::DefeatPenalty { side }),
+                );
+                if let Some(r) = &s.resolve {
+                    push(
+                        format!("{id}.resolve"),
+                        r,
+                        pos,
+                        war(WarParam::Resolve { side }),
+                    );
+                }
                 push(
                     format!("{id}.leader_threshold"),
                     &s.leader_threshold,
@@ -280,7 +329,7 @@ impl Scenario {
             push(
                 "war.after.baseline_hazard".into(),
                 &w.after.baseline_hazard,
-                share,
+                (0.0, crate::validate::MAX_BASELINE_HAZARD, false),
                 war(WarParam::BaselineHazard),
             );
             push(
@@ -331,9 +380,14 @@ impl Scenario {
                 match p {
                     WarParam::Decisiveness => w.decisiveness = v,
                     WarParam::Discount => w.discount = v,
+                    WarParam::FrontSpeed => w.front_speed = v,
+                    WarParam::FrontVolatility => w.front_volatility = v,
+                    WarParam::Collapse => w.collapse = v,
                     WarParam::WinBelief { side } => w.sides[side].win_belief = Some(v),
                     WarParam::BeliefStrength { side } => w.sides[side].belief_strength = v,
                     WarParam::LeaderPenalty { side } => w.sides[side].leader_penalty = v,
+                    WarParam::DefeatPenalty { side } => w.sides[side].defeat_penalty = v,
+                    WarParam::Resolve { side } => w.sides[side].resolve = Some(v),
                     WarParam::LeaderThreshold { side } => w.sides[side].leader_threshold = v,
                     WarParam::Rearm { side } => w.sides[side].rearm = v,
                     WarParam::Noise { channel } => w.channels[channel].noise = v,

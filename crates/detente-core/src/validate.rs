@@ -219,6 +219,11 @@ impl Bounds {
 /// The largest cost, sanction or penalty, in units of the stakes: a million times the prize
 /// is far beyond any war worth modelling, and keeps every value of the war model finite.
 pub(crate) const MAX_COST: f64 = 1e6;
+/// The largest discount factor per time unit: the war model discounts at the rate
+/// r = -ln(discount), which must be positive.
+pub(crate) const MAX_DISCOUNT: f64 = 0.9999;
+/// The largest baseline hazard of renewed war, a probability per time unit.
+pub(crate) const MAX_BASELINE_HAZARD: f64 = 0.999;
 
 /// Upper bounds of the model options, so that no option alone makes a run take minutes
 /// (docs/scenario-format.md gives the figures).
@@ -235,17 +240,17 @@ fn side_bounds(field: SideField) -> Bounds {
         SideField::Cost => Bounds::closed(
             0.0,
             MAX_COST,
-            "cost per round is in units of the whole stakes: 0.01 = 1% of the prize each round",
+            "cost per time unit of war, in units of the side's utility range (its ideal package is 1, its worst 0): 0.01 = 1% of that range each time unit",
         ),
         SideField::CostGrowth => Bounds::above_to(
             0.0,
             10.0,
-            "cost_growth multiplies the cost each round: 1 = flat, 1.05 = +5% a round (the \"death zone\"); at most 10",
+            "cost_growth multiplies the cost each time unit: 1 = flat, 1.05 = +5% a time unit (the \"death zone\"); at most 10",
         ),
         SideField::Sanctions => Bounds::closed(
             0.0,
             MAX_COST,
-            "sanctions add to the cost per round, in units of the stakes",
+            "sanctions add to the cost per time unit of war, in the units of `cost`",
         ),
         SideField::Commitment => {
             Bounds::above_to(0.0, 1.0, "commitment is the share of capability at war")
@@ -325,6 +330,8 @@ struct Validator {
     actors: Vec<Actor>,
     /// The validated war, consulted when shock paths name war parameters.
     war: Option<War>,
+    /// `[scenario] time_unit`, which the war's defaults per year are converted to.
+    time_unit: Option<String>,
 }
 
 impl Validator {
@@ -347,6 +354,7 @@ impl Validator {
             );
         }
         let meta = raw.scenario.clone().unwrap_or_default();
+        self.time_unit = meta.time_unit.clone();
         let meta = Meta {
             name: meta.name,
             source: meta.source,
@@ -487,7 +495,7 @@ impl Validator {
 
         let blocs = self.blocs(&raw);
         if let Some(rw) = &raw.war {
-            self.war = self.war(rw);
+            self.war = self.war(rw, &raw.issues);
         }
         let mut shocks: Vec<Shock> = raw
             .shocks

@@ -217,11 +217,12 @@ fn fixed_war_numbers_at_their_extremes_are_finite() {
             .join("../../scenarios/ukraine-ceasefire-2026.toml"),
     )
     .unwrap();
-    let cases: [(&str, &[&str]); 16] = [
+    let cases: [(&str, &[&str]); 17] = [
         ("decisiveness", &["1e-300", "200", "1.7e308"]),
-        ("discount", &["1e-300", "1"]),
+        ("discount", &["1e-300", "0.9999"]),
         ("horizon", &["1", "10000"]),
-        ("front_steps", &["2", "10000"]),
+        ("front_speed", &["1e-300", "1.7e308"]),
+        ("front_volatility", &["1e-300", "1.7e308"]),
         ("cost", &["0", "1e6"]),
         ("cost_growth", &["1e-300", "10"]),
         ("sanctions", &["0", "1e6"]),
@@ -232,16 +233,13 @@ fn fixed_war_numbers_at_their_extremes_are_finite() {
         ("weight", &["0", "1.7e308"]),
         ("guarantee_cost", &["0", "1e6"]),
         ("guarantee_share", &["0", "1"]),
-        ("baseline_hazard", &["0", "1"]),
+        ("baseline_hazard", &["0", "0.999"]),
         ("sensitivity", &["0", "1.7e308"]),
     ];
     let mut failures = Vec::new();
     for (key, values) in cases {
         for v in values {
-            let mut t = set_key(&text, key, v);
-            if (key, *v) == ("front_steps", "2") {
-                t = set_key(&t, "front", "1");
-            }
+            let t = set_key(&text, key, v);
             let sc = match parse_toml(&t) {
                 Ok(sc) => sc,
                 Err(e) => {
@@ -349,5 +347,78 @@ proptest! {
         }
         let bad = bad_numbers(&s, &["war"]);
         prop_assert!(bad.is_empty(), "{:?}", &bad[..bad.len().min(3)]);
+    }
+}
+
+/// A two-sided war on a 20..80 stakes scale (A at 80, B at 20), with `extra` added to `[war]`.
+fn small_war(unit: &str, status_quo: &str, extra: &str) -> String {
+    format!(
+        "format = 1\n[scenario]\n{unit}\n[[issue]]\nid = \"x\"\n{status_quo}\n\
+         [[actor]]\nid = \"a\"\ncapability = 1\nposition = {{ x = 80 }}\nsalience = {{ x = 1 }}\n\
+         [[actor]]\nid = \"b\"\ncapability = 1\nposition = {{ x = 20 }}\nsalience = {{ x = 1 }}\n\
+         [war]\nbelligerents = [\"a\", \"b\"]\nstakes = \"x\"\nforum = [\"a\", \"b\"]\n{extra}\n\
+         [[war.side]]\nactor = \"a\"\ncost = 0.01\nleader_penalty = 0.2\n\
+         [[war.side]]\nactor = \"b\"\ncost = 0.01\nresolve = 3\n"
+    )
+}
+
+/// The war's defaults per year follow the time unit; the front starts at the status quo; the
+/// scenario reads back the same after `emit`.
+#[test]
+fn war_defaults_follow_the_time_unit_and_the_status_quo() {
+    for (unit, years) in [
+        ("year", 1.0),
+        ("Quarters", 0.25),
+        (" month ", 1.0 / 12.0),
+        ("week", 7.0 / 365.25),
+        ("DAYS", 1.0 / 365.25),
+    ] {
+        assert_eq!(detente_core::years_per_unit(Some(unit)), Some(years));
+        let text = small_war(&format!("time_unit = {unit:?}"), "status_quo = 35", "");
+        let sc = parse_toml(&text).unwrap_or_else(|e| panic!("{unit}: {}", e[0].message));
+        let w = sc.war.as_ref().unwrap();
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs();
+        // |80 - 20| = 60 points between the belligerents.
+        assert!(close(w.front_speed.value(), 0.2 * 60.0 * years), "{unit}");
+        assert!(
+            close(w.front_volatility.value(), 0.05 * 60.0 * years.sqrt()),
+            "{unit}"
+        );
+        assert!(close(w.collapse.value(), 0.5 * years), "{unit}");
+        // (35 - 20) / (80 - 20): A holds a quarter of the contested area.
+        assert!(close(w.start, 0.25), "{}", w.start);
+        assert_eq!((w.talks, w.step, w.substeps), (1.0, 1.0, 4));
+        assert_eq!(w.sides[0].defeat_penalty, w.sides[0].leader_penalty);
+        assert_eq!(w.sides[0].resolve, None);
+        assert_eq!(w.sides[1].resolve, Some(detente_core::Param::Fixed(3.0)));
+        let back = parse_toml(&emit::to_toml(&sc, &[])).unwrap();
+        assert_eq!(back, sc, "{unit}");
+    }
+    for unit in [None, Some("round"), Some("fortnight"), Some("")] {
+        assert_eq!(detente_core::years_per_unit(unit), None);
+    }
+    // Without a status quo the front starts in the middle; with every rate given, any unit will do.
+    let text = small_war(
+        "time_unit = \"turn\"",
+        "",
+        "front_speed = 1\nfront_volatility = 2\ncollapse = 0\ntalks = 3\nstep = 0.5\nsubsteps = 8",
+    );
+    let sc = parse_toml(&text).unwrap_or_else(|e| panic!("{}", e[0].message));
+    let w = sc.war.as_ref().unwrap();
+    assert_eq!(w.start, 0.5);
+    assert_eq!((w.talks, w.step, w.substeps), (3.0, 0.5, 8));
+    assert_eq!(parse_toml(&emit::to_toml(&sc, &[])).unwrap(), sc);
+    // A step longer than the talks, talks beyond the horizon: refused.
+    for (extra, field) in [
+        ("talks = 2\nstep = 3", "war.step"),
+        ("horizon = 5\ntalks = 6", "war.talks"),
+        ("substeps = 0", "war.substeps"),
+    ] {
+        let e = parse_toml(&small_war("time_unit = \"month\"", "", extra)).unwrap_err();
+        assert!(
+            e.iter().any(|d| d.field.as_deref() == Some(field)),
+            "{extra}: {:?}",
+            e.iter().map(|d| &d.message).collect::<Vec<_>>()
+        );
     }
 }

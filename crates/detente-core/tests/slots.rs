@@ -13,9 +13,14 @@ fn ceasefire_text() -> String {
 
 /// Every `key = number` line becomes `key = { normal = [number, sd] }`.
 fn everything_uncertain(text: &str) -> String {
-    const KEYS: [&str; 22] = [
+    const KEYS: [&str; 27] = [
         "decisiveness",
         "discount",
+        "front_speed",
+        "front_volatility",
+        "collapse",
+        "defeat_penalty",
+        "resolve",
         "commitment",
         "cost",
         "cost_growth",
@@ -55,17 +60,41 @@ fn everything_uncertain(text: &str) -> String {
         .join("\n")
 }
 
+/// The bundled scenario with the war's optional numbers it leaves out: a collapse hazard, and
+/// a defeat penalty and resolve per side.
+fn with_optional_war_numbers(text: &str) -> String {
+    text.lines()
+        .flat_map(|line| {
+            let key = line.split(" = ").next().unwrap_or("").trim();
+            let extra: &[&str] = match key {
+                "front_volatility" => &["collapse = 0.04"],
+                "leader_penalty" => &["defeat_penalty = 0.3", "resolve = 2"],
+                _ => &[],
+            };
+            std::iter::once(line.to_string()).chain(extra.iter().map(|s| s.to_string()))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[test]
 fn every_slot_at_either_end_of_its_range_is_valid() {
-    let sc = parse_toml(&everything_uncertain(&ceasefire_text())).unwrap();
+    let text = everything_uncertain(&with_optional_war_numbers(&ceasefire_text()));
+    let sc = parse_toml(&text).unwrap();
     let slots = sc.uncertain_slots();
     // 9 capabilities; per side 4 shock-able fields + win_belief, belief_strength,
-    // leader_penalty, leader_threshold, rearm; 4 supports; the channel's noise, weight, price,
-    // acceptance; guarantee share and cost; hazard and sensitivity; decisiveness, discount.
+    // leader_penalty, defeat_penalty, resolve, leader_threshold, rearm; 4 supports; the
+    // channel's noise, weight, price, acceptance; guarantee share and cost; hazard and
+    // sensitivity; decisiveness, discount, front speed and volatility, collapse.
     let names: Vec<&str> = slots.iter().map(|u| u.name.as_str()).collect();
     for want in [
         "war.decisiveness",
         "war.discount",
+        "war.front_speed",
+        "war.front_volatility",
+        "war.collapse",
+        "russia.defeat_penalty",
+        "ukraine.resolve",
         "russia.cost_growth",
         "ukraine.win_belief",
         "russia.leader_threshold",

@@ -1,9 +1,20 @@
 //! Validation of `[war]`, and of the shock paths that name war parameters.
 
-use super::{Bounds, Kind, MAX_COST, Validator, share_bounds, side_bounds};
+use super::{
+    Bounds, Kind, MAX_BASELINE_HAZARD, MAX_COST, MAX_DISCOUNT, Validator, share_bounds, side_bounds,
+};
 use crate::diag::{Diagnostic, did_you_mean};
-use crate::param::Param;
+use crate::param::{Param, fmt_num};
+use crate::raw::Sp;
 use crate::scenario::*;
+
+fn penalty_bounds(what: &str) -> Bounds {
+    Bounds::closed(
+        0.0,
+        MAX_COST,
+        format!("what the leader loses personally from {what}, in the units of the side's `cost`"),
+    )
+}
 
 impl Validator {
     /// A shock path that names a war parameter: `Some(Ok)` resolved, `Some(Err)` a war path
@@ -70,8 +81,15 @@ impl Validator {
         }
     }
 
-    pub(super) fn war(&mut self, rw: &crate::raw::RawWar) -> Option<War> {
+    pub(super) fn war(
+        &mut self,
+        rw_spanned: &Sp<crate::raw::RawWar>,
+        raw_issues: &[crate::raw::RawIssue],
+    ) -> Option<War> {
+        let rw = rw_spanned.get_ref();
+        let header = rw_spanned.span();
         let mut ok = true;
+        ok &= self.refuse_version_1_keys(rw);
         // Belligerents: two distinct actors.
         let bel: Vec<Option<usize>> = rw
             .belligerents
@@ -154,31 +172,140 @@ impl Validator {
             1,
             10_000,
             "war.horizon",
-            "the number of rounds to simulate, 1..10000",
+            "the number of time units to simulate, 1..10000",
         );
-        let front_steps = self.count(
-            &rw.front_steps,
-            20,
-            2,
-            10_000,
-            "war.front_steps",
-            "steps of the front between the two military victories, 2..10000",
-        );
-        let front = match &rw.front {
-            Some(_) => self.count(
-                &rw.front,
-                front_steps / 2,
-                1,
-                front_steps as i64 - 1,
-                "war.front",
-                "the starting front lies strictly between 0 (B's victory) and front_steps (A's)",
-            ),
-            None => {
-                let sq = self.issues[stakes].status_quo.map(|q| q.value());
-                let share = sq.map_or(0.5, |q| ((q - pb) / (pa - pb)).clamp(0.0, 1.0));
-                ((share * front_steps as f64).round() as u32).clamp(1, front_steps - 1)
+        // The front starts at the status quo: z(0) on the scale from B's position (0) to A's (1).
+        let start = match self.issues[stakes].status_quo.map(|q| q.value()) {
+            None => 0.5,
+            Some(q) => {
+                let share = (q - pb) / (pa - pb);
+                if share > 0.0 && share < 1.0 {
+                    share
+                } else {
+                    let issue = &self.issues[stakes].id;
+                    let span = raw_issues
+                        .iter()
+                        .find(|ri| ri.id.get_ref() == issue)
+                        .and_then(|ri| ri.status_quo.as_ref().map(|q| q.span()))
+                        .unwrap_or_else(|| rw.stakes.span());
+                    let (a, b) = (
+                        &self.actors[belligerents[0]].id,
+                        &self.actors[belligerents[1]].id,
+                    );
+                    self.err(
+                        Diagnostic::error(format!(
+                            "the war starts where the front is: the stakes' status quo must lie strictly between the belligerents' positions ({} of `{b}` and {} of `{a}`), but the status quo of `{issue}` is {}",
+                            fmt_num(pb),
+                            fmt_num(pa),
+                            fmt_num(q)
+                        ))
+                        .at(span)
+                        .field("issue.status_quo")
+                        .help(format!(
+                            "the status quo of the stakes issue is the line of contact: A's share of the contested area is (status_quo - {}) / ({} - {}); a status quo at or beyond a belligerent's position means that side has already won",
+                            fmt_num(pb),
+                            fmt_num(pa),
+                            fmt_num(pb)
+                        )),
+                    );
+                    ok = false;
+                    0.5
+                }
             }
         };
+        // Defaults per year, converted to the time unit: they need a unit of calendar time.
+        let width = (pa - pb).abs();
+        let years = years_per_unit(self.time_unit.as_deref());
+        let missing: Vec<&str> = [
+            ("front_speed", rw.front_speed.is_none()),
+            ("front_volatility", rw.front_volatility.is_none()),
+            ("collapse", rw.collapse.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(k, m)| m.then_some(k))
+        .collect();
+        if years.is_none() && !missing.is_empty() {
+            let unit = match &self.time_unit {
+                Some(u) => format!("the time unit `{u}` is not a unit of calendar time"),
+                None => "the scenario has no `time_unit`".to_string(),
+            };
+            let keys: Vec<String> = missing.iter().map(|k| format!("`{k}`")).collect();
+            let keys = match keys.split_last() {
+                Some((last, [])) => last.clone(),
+                Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+                None => String::new(),
+            };
+            self.err(
+                Diagnostic::error(format!(
+                    "the war's defaults for {keys} are per year, but {unit}"
+                ))
+                .at(header.clone())
+                .field("war")
+                .help("set `[scenario] time_unit` to one of year, quarter, month, week, day, or give `front_speed`, `front_volatility` and `collapse`"),
+            );
+            ok = false;
+        }
+        let years = years.unwrap_or(1.0);
+        let front_speed = self.req(
+            &rw.front_speed,
+            0.2 * width * years,
+            "war.front_speed",
+            "front speed",
+            &Bounds::above(
+                0.0,
+                "how far the front moves per time unit at full superiority, in points of the stakes issue's scale (default: a fifth of the distance between the belligerents' positions a year)",
+            ),
+        );
+        let front_volatility = self.req(
+            &rw.front_volatility,
+            0.05 * width * years.sqrt(),
+            "war.front_volatility",
+            "front volatility",
+            &Bounds::above(
+                0.0,
+                "the standard deviation of the front's moves over one time unit, in points of the stakes issue's scale (it grows with the square root of time)",
+            ),
+        );
+        let collapse = self.req(
+            &rw.collapse,
+            0.5 * years,
+            "war.collapse",
+            "collapse hazard",
+            &Bounds::at_least(
+                0.0,
+                "the hazard per time unit that a side collapses when its accumulated burden equals its `resolve` (default 0.5 a year)",
+            ),
+        );
+        let talks = self.float(
+            &rw.talks,
+            1.0,
+            "war.talks",
+            "interval between talks",
+            &Bounds::above_to(
+                0.0,
+                f64::from(horizon),
+                "the time units between rounds of talks, more than 0 and at most the war's `horizon`",
+            ),
+        );
+        let step = self.float(
+            &rw.step,
+            talks,
+            "war.step",
+            "time step",
+            &Bounds::above_to(
+                0.0,
+                talks,
+                "the numerical time step, more than 0 and at most `talks` (the model steps talks / ceil(talks / step))",
+            ),
+        );
+        let substeps = self.count(
+            &rw.substeps,
+            4,
+            1,
+            1_000,
+            "war.substeps",
+            "increments of the front simulated per time step, 1..1000",
+        );
         let decisiveness = self.req(
             &rw.decisiveness,
             1.0,
@@ -194,7 +321,11 @@ impl Validator {
             0.99,
             "war.discount",
             "discount factor",
-            &Bounds::above_to(0.0, 1.0, "the value of the next round relative to this one"),
+            &Bounds::above_to(
+                0.0,
+                MAX_DISCOUNT,
+                "the value of one time unit later relative to now; the model discounts at the rate r = -ln(discount), which must be positive, so the factor is below 1 (at most 0.9999)",
+            ),
         );
         let forum = self.members(&rw.forum, "war.forum");
         if rw.forum.get_ref().is_empty() {
@@ -231,6 +362,18 @@ impl Validator {
                     }
                 }
             }
+        };
+        let loss = match &rw.loss {
+            None => Loss::Quadratic,
+            Some(m) => Loss::parse(m.get_ref()).unwrap_or_else(|| {
+                self.err(
+                    Diagnostic::error(format!("unknown loss `{}`", m.get_ref()))
+                        .at(m.span())
+                        .field("war.loss")
+                        .help(did_you_mean(m.get_ref(), &Loss::NAMES, "loss")),
+                );
+                Loss::Quadratic
+            }),
         };
         let proposer = match &rw.proposer {
             None => None,
@@ -308,20 +451,35 @@ impl Validator {
                     }
                 },
             };
+            let leader_penalty = self.req(
+                &rs.leader_penalty,
+                0.0,
+                &f("leader_penalty"),
+                &subj("leader penalty"),
+                &penalty_bounds("a losing deal"),
+            );
             let side = Side {
                 commitment: self.req(&rs.commitment, 1.0, &f("commitment"), &subj("commitment"), &side_bounds(SideField::Commitment)),
                 cost: *rs.cost.get_ref(),
                 cost_growth: self.req(&rs.cost_growth, 1.0, &f("cost_growth"), &subj("cost growth"), &side_bounds(SideField::CostGrowth)),
                 sanctions: self.req(&rs.sanctions, 0.0, &f("sanctions"), &subj("sanctions"), &side_bounds(SideField::Sanctions)),
                 win_belief: rs.win_belief.as_ref().map(|b| {
-                    self.param(b, &f("win_belief"), &subj("belief of winning a battle"), &Bounds::closed(0.001, 0.999, "the probability it believes it wins a battle, strictly between 0 and 1"));
+                    self.param(b, &f("win_belief"), &subj("belief of winning an engagement"), &Bounds::closed(0.001, 0.999, "its belief about its own share of the balance of strength: the chance it would win an engagement, strictly between 0 and 1"));
                     *b.get_ref()
                 }),
-                belief_strength: self.req(&rs.belief_strength, 10.0, &f("belief_strength"), &subj("belief strength"), &Bounds::closed(0.001, 1e6, "how many battles' worth of evidence its belief is worth, 0.001..1000000")),
+                belief_strength: self.req(&rs.belief_strength, 10.0, &f("belief_strength"), &subj("belief strength"), &Bounds::closed(0.001, 1e6, "how many time units of watching the front its prior belief is worth, 0.001..1000000")),
                 cost_believed,
-                leader_penalty: self.req(&rs.leader_penalty, 0.0, &f("leader_penalty"), &subj("leader penalty"), &Bounds::closed(0.0, MAX_COST, "what the leader loses personally from a losing deal, in units of the stakes")),
+                defeat_penalty: match &rs.defeat_penalty {
+                    Some(_) => self.req(&rs.defeat_penalty, 0.0, &f("defeat_penalty"), &subj("defeat penalty"), &penalty_bounds("defeat")),
+                    None => leader_penalty,
+                },
+                leader_penalty,
                 leader_threshold: self.req(&rs.leader_threshold, 0.5, &f("leader_threshold"), &subj("leader threshold"), &share_bounds("the threshold")),
-                rearm: self.req(&rs.rearm, 0.0, &f("rearm"), &subj("rearmament rate"), &Bounds::closed(0.0, 1.0, "growth of strength per round of peace, e.g. 0.01 = 1% a round")),
+                resolve: rs.resolve.as_ref().map(|r| {
+                    self.param(r, &f("resolve"), &subj("resolve"), &Bounds::above(0.0, "the accumulated burden (cost per time unit summed over the war, in the units of `cost`) at which its hazard of collapse equals `war.collapse`; leave it out for a side that never collapses"));
+                    *r.get_ref()
+                }),
+                rearm: self.req(&rs.rearm, 0.0, &f("rearm"), &subj("rearmament rate"), &Bounds::closed(0.0, 1.0, "growth rate of strength per time unit of peace, e.g. 0.01 = 1% a time unit")),
             };
             sides[k] = Some(side);
         }
@@ -523,14 +681,18 @@ impl Validator {
                     1,
                     1_000,
                     "war.after.horizon",
-                    "rounds of peace examined, 1..1000 (rearmament compounds over them)",
+                    "time units of peace examined, 1..1000 (rearmament compounds over them)",
                 ),
                 baseline_hazard: self.req(
                     &ra.baseline_hazard,
                     0.01,
                     "war.after.baseline_hazard",
                     "baseline hazard",
-                    &share_bounds("the hazard per round"),
+                    &Bounds::closed(
+                        0.0,
+                        MAX_BASELINE_HAZARD,
+                        "the probability per time unit that war resumes from other causes, below 1 (at most 0.999)",
+                    ),
                 ),
                 sensitivity: self.req(
                     &ra.sensitivity,
@@ -548,13 +710,18 @@ impl Validator {
             belligerents,
             stakes,
             horizon,
-            front_steps,
-            front,
-            front_given: rw.front.is_some(),
+            start,
+            front_speed,
+            front_volatility,
+            collapse,
+            talks,
+            step,
+            substeps,
             decisiveness,
             discount,
             forum,
             forum_model,
+            loss,
             proposer,
             sides: [a, b],
             supports,
@@ -562,5 +729,48 @@ impl Validator {
             terms,
             after,
         })
+    }
+
+    /// Refuses the keys of version 1 of the war model whose meaning is gone, saying what
+    /// replaces them; returns whether there were none.
+    fn refuse_version_1_keys(&mut self, rw: &crate::raw::RawWar) -> bool {
+        let mut ok = true;
+        if let Some(v) = &rw.front_steps {
+            self.err(
+                Diagnostic::error("territory is continuous in version 2 of the war model: remove `front_steps`; the front moves at `front_speed` and `front_volatility` (see docs/models/war.md)")
+                    .at(v.span())
+                    .field("war.front_steps")
+                    .help("delete this line; `front_speed` (points of the stakes issue's scale per time unit) and `front_volatility` (per square root of a time unit) have defaults from the distance between the belligerents' positions"),
+            );
+            ok = false;
+        }
+        if let Some(v) = &rw.front {
+            self.err(
+                Diagnostic::error("the front starts at the stakes issue's status quo: remove `front` and set `status_quo` on the stakes issue")
+                    .at(v.span())
+                    .field("war.front")
+                    .help("delete this line; A's share of the contested area at the start is the status quo's place between B's position (0) and A's (1), and must lie strictly between them"),
+            );
+            ok = false;
+        }
+        ok
+    }
+
+    /// An optional plain number: checked if present, else the default.
+    fn float(
+        &mut self,
+        v: &Option<Sp<f64>>,
+        default: f64,
+        field: &str,
+        subject: &str,
+        b: &Bounds,
+    ) -> f64 {
+        let Some(v) = v else { return default };
+        let p = Sp::new(v.span(), Param::Fixed(*v.get_ref()));
+        if self.param(&p, field, subject, b) {
+            *v.get_ref()
+        } else {
+            default
+        }
     }
 }

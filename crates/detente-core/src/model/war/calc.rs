@@ -48,7 +48,7 @@ pub fn passage(z: f64, mu: f64, s: f64, r: f64) -> Passage {
     }
     let (tp, tm) = roots(mu, s, r);
     let d = tp - tm;
-    if !(d > 1e-12) {
+    if d.is_nan() || d <= 1e-12 {
         // No drift and no discounting: the chances of a fair gamble.
         return Passage { a: z, b: 1.0 - z };
     }
@@ -216,7 +216,10 @@ mod tests {
         assert!((x.a - y.b).abs() < 1e-14 && (x.b - y.a).abs() < 1e-14);
         // Almost no noise: the front arrives at (1 - z) / mu, without overflow.
         let p = passage(0.5, 0.01, 1e-4, 0.01);
-        assert!((p.a - (-0.5f64).exp()).abs() < 1e-3 && p.b < 1e-100, "{p:?}");
+        assert!(
+            (p.a - (-0.5f64).exp()).abs() < 1e-3 && p.b < 1e-100,
+            "{p:?}"
+        );
     }
 
     /// Simulated discounted passage and line flow agree with the closed forms (20,000 paths).
@@ -259,7 +262,10 @@ mod tests {
         // about 0.02 here, on top of 4 standard errors.
         for (name, v, want) in [("a", &a, pass.a), ("b", &b, pass.b), ("flow", &f, flow)] {
             let (m, se) = mean_se(v);
-            assert!((m - want).abs() < 4.0 * se + 0.02, "{name}: {m} ± {se} vs {want}");
+            assert!(
+                (m - want).abs() < 4.0 * se + 0.02,
+                "{name}: {m} ± {se} vs {want}"
+            );
         }
     }
 

@@ -14,24 +14,30 @@ use crate::scenario::Scenario;
 /// Seeded runs behind the war model's ensemble summary.
 pub const ENSEMBLE_RUNS: u64 = 1000;
 
-fn ensemble_sentence(sc: &Scenario, e: &crate::model::war::Ensemble) -> String {
+/// The sentences on the ensemble, which lead the account: ending shares, when, terms,
+/// renewal, what was held fixed, and why no deal was struck while the war went on.
+fn ensemble_sentences(sc: &Scenario, e: &crate::model::war::Ensemble) -> Vec<String> {
     let war = sc
         .war
         .as_ref()
         .expect("an ensemble comes from a scenario with a war");
     let name = |k: usize| sc.actors[war.belligerents[k]].display_name().to_string();
-    let unit = sc.meta.time_unit.clone().unwrap_or_else(|| "round".into());
+    let unit = unit(sc);
     let pct = |x: f64| format!("{:.0}%", 100.0 * x);
+    let mut out = Vec::new();
     let mut s = format!(
-        "Across {} seeded runs (seeds {}..{}): a ceasefire within {} {unit}s in {}",
+        "Across {} seeded futures (seeds {}..{}): a ceasefire within {} {unit}s in {}",
         e.runs,
         e.first_seed,
         e.first_seed + e.runs - 1,
         war.horizon,
         pct(e.ceasefire)
     );
-    if let Some(r) = e.median_ceasefire_round {
-        s.push_str(&format!(" (median {unit} {r}"));
+    if let Some(t) = e.median_ceasefire_time {
+        s.push_str(&format!(
+            " (median {unit} {}",
+            crate::param::fmt_num(round1(t))
+        ));
         if let Some(x) = e.mean_share {
             s.push_str(&format!(
                 ", {} gets {} of the stakes on average",
@@ -42,58 +48,104 @@ fn ensemble_sentence(sc: &Scenario, e: &crate::model::war::Ensemble) -> String {
         s.push(')');
     }
     s.push_str(&format!(
-        "; {} wins militarily in {}, {} in {}; still fighting in {}.",
+        "; {} wins militarily in {}, {} in {}; still fighting at the horizon in {}.",
         name(0),
         pct(e.victory[0]),
         name(1),
         pct(e.victory[1]),
         pct(e.ongoing)
     ));
-    if let Some(r) = e.mean_renewal_60 {
-        s.push_str(&format!(
-            " After a ceasefire, renewed war within 60 {unit}s: {} on average.",
-            pct(r)
+    out.push(s);
+    if let [Some(a), Some(b), Some(c)] = e.mean_renewal {
+        let mut s = format!(
+            "After a ceasefire, renewed war within 12 {unit}s: {}, 24: {}, 60: {} on average",
+            pct(a),
+            pct(b),
+            pct(c)
+        );
+        if let (Some(br), Some(by_a)) = (e.broken, e.broken_by_a) {
+            s.push_str(&format!(
+                "; {} of the ceasefires broken within {} {unit}s, {} of them by {}",
+                pct(br),
+                war.after.horizon,
+                pct(by_a),
+                name(0)
+            ));
+        }
+        if let Some(f) = e.frozen {
+            s.push_str(&format!("; {} frozen (neither war nor peace)", pct(f)));
+        }
+        s.push('.');
+        out.push(s);
+    }
+    let sampled = sc.uncertain_slots().len();
+    out.push(if sampled == 0 {
+        "The scenario writes no number as a range: only the seeds vary.".to_string()
+    } else {
+        format!(
+            "These futures vary the seeds only: the scenario's {sampled} numbers written as ranges are held at their most likely values (`detente explore` samples them)."
+        )
+    });
+    let total: u64 = e.refusals.iter().sum();
+    if total > 0 {
+        let parts: Vec<String> = super::Reason::ALL
+            .iter()
+            .zip(e.refusals)
+            .filter(|(_, n)| *n > 0)
+            .map(|(r, n)| format!("{} {}", r.words(), pct(n as f64 / total as f64)))
+            .collect();
+        out.push(format!(
+            "Why offers were refused while the war went on: {}.",
+            parts.join(", ")
         ));
     }
-    s
+    out
 }
 
-/// One round of war (see `docs/output.md`). Maps are keyed by the belligerents' ids.
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+fn unit(sc: &Scenario) -> String {
+    sc.meta.time_unit.clone().unwrap_or_else(|| "round".into())
+}
+
+/// One round of talks (see `docs/output.md`). Maps are keyed by the belligerents' ids.
 #[derive(Debug, Clone, Serialize)]
 pub struct WarRoundOutput {
     /// The round, counted from 1.
     pub round: u32,
-    /// The front at the start of the round (0 = B's victory, `front_steps` = A's).
-    pub front: u32,
-    /// Each side's true chance of winning this round's battle.
+    /// The time of its talks, in time units from the start.
+    pub time: f64,
+    /// A's share of the contested area (0 = B's military victory, 1 = A's).
+    pub front: f64,
+    /// Each side's true share of the balance of strength.
     pub truth: BTreeMap<String, f64>,
-    /// Each side's belief that it wins a battle.
+    /// Each side's belief about its share of the balance.
     pub belief: BTreeMap<String, f64>,
     /// Belief minus truth.
     pub error: BTreeMap<String, f64>,
     /// Joint optimism: the two beliefs add to more than one by this much.
     pub gap: f64,
-    /// Each side's value of fighting on (share of the stakes).
+    /// Each side's value of fighting on (its ideal package held forever = 1).
     pub value: BTreeMap<String, f64>,
     /// The forum's estimate of each side's value.
     pub public_value: BTreeMap<String, f64>,
-    /// Bargaining range as A's share: [W_A, 1 - W_B]; empty when low > high.
-    pub range: [f64; 2],
-    /// `range[1] - range[0]`; negative when the range is empty.
-    pub range_width: f64,
-    /// Proposal as A's share, and as a value on the stakes issue.
+    /// The proposal's stakes as A's share.
     pub proposal: f64,
-    /// The proposal as a position on the stakes issue's scale.
+    /// The proposal's stakes as a position on the stakes issue's scale.
     pub proposal_value: f64,
+    /// Whether the forum expected both sides to accept the proposal.
+    pub feasible: bool,
     /// Each side's answer to the proposal.
     pub accepted: BTreeMap<String, bool>,
+    /// Why a side refused (`gap`, `leader`, `waiting`, `misperception`); absent if it accepted.
+    pub reason: BTreeMap<String, super::Reason>,
     /// Whether both accepted.
     pub ceasefire: bool,
-    /// Winner of this round's battle.
-    pub battle: Option<String>,
-    /// Each side's cost this round, in units of the whole stakes.
+    /// Each side's cost rate, per time unit.
     pub cost: BTreeMap<String, f64>,
-    /// The interval others believe each side's cost per round lies in.
+    /// The interval others believe each side's starting cost rate lies in.
     pub cost_believed: BTreeMap<String, [f64; 2]>,
     /// The number of channels open this round.
     pub channels_open: u32,
@@ -106,31 +158,41 @@ pub struct WarOutput {
     pub belligerents: [String; 2],
     /// The id of the issue fought over.
     pub stakes: String,
+    /// Who sits at the table at the start: the forum's ids.
+    pub forum: Vec<String>,
     /// `ceasefire`, `victory` or `ongoing` (neither within the horizon).
     pub ending: String,
     /// The round of the ceasefire or the victory; `None` while ongoing.
     pub round: Option<u32>,
+    /// Its time, in time units from the start.
+    pub time: Option<f64>,
     /// The winner's id after a military victory.
     pub victor: Option<String>,
+    /// Whether the loser collapsed (rather than lost all its ground).
+    pub collapse: Option<bool>,
     /// A's share of the stakes under the ceasefire.
     pub share: Option<f64>,
-    /// Probability of renewed war within 12, 24 and 60 rounds of the ceasefire.
+    /// Probability of renewed war within 12, 24 and 60 time units of the ceasefire.
     pub renewed_war: BTreeMap<String, Option<f64>>,
+    /// When this path's ceasefire was broken and by whom, within `after.horizon`.
+    pub broken: Option<(f64, String)>,
+    /// Whether it froze into "neither war nor peace".
+    pub frozen: bool,
     /// The terms' values on 0..1 that shape the peace.
     pub terms: BTreeMap<String, Option<f64>>,
     /// Which side's value of fighting on fell most between the first round and the last.
     pub moved: Option<Moved>,
-    /// First round at which the bargaining range was not empty.
-    pub range_opened: Option<u32>,
+    /// This path's refusals by reason.
+    pub refusals: BTreeMap<String, u32>,
     /// How far the sides' beliefs were from the truth.
     pub misperception: Misperception,
     /// Channels opened: (id, round).
     pub channels_opened: Vec<(String, u32)>,
     /// Channels the other side refused: (id, round).
     pub channels_refused: Vec<(String, u32)>,
-    /// How typical this run is: endings over many seeds (see `ENSEMBLE_RUNS`).
+    /// The distribution over futures: endings over many seeds (see `ENSEMBLE_RUNS`).
     pub ensemble: Option<crate::model::war::Ensemble>,
-    /// Sentences for a person; they also appear in `notes`.
+    /// Sentences for a person, the ensemble's first; they also appear in `notes`.
     pub summary: Vec<String>,
     /// The rounds, which the run document shows under `rounds`.
     #[serde(skip)]
@@ -142,7 +204,7 @@ pub struct WarOutput {
 pub struct Moved {
     /// Its id.
     pub side: String,
-    /// Its value of fighting on in the first round, as a share of the stakes.
+    /// Its value of fighting on in the first round.
     pub value_first: f64,
     /// The same in the last round.
     pub value_last: f64,
@@ -151,7 +213,7 @@ pub struct Moved {
 /// How far the sides' beliefs were from the truth, over the rounds.
 #[derive(Debug, Clone, Serialize)]
 pub struct Misperception {
-    /// Joint optimism in the first round: beliefs in their own victory summed, minus one.
+    /// Joint optimism in the first round: beliefs in their own shares summed, minus one.
     pub gap_first: f64,
     /// The same in the last round.
     pub gap_last: f64,
@@ -185,34 +247,33 @@ fn war_output(sc: &Scenario, w: &WarResult, seed: u64) -> WarOutput {
     let timeline: Vec<WarRoundOutput> = w
         .steps
         .iter()
-        .map(|st| {
-            let (lo, hi) = st.range();
-            WarRoundOutput {
-                round: st.round,
-                front: st.front,
-                truth: pair([st.truth, 1.0 - st.truth]),
-                belief: pair(st.belief),
-                error: pair(st.error()),
-                gap: st.gap(),
-                value: pair(st.value),
-                public_value: pair(st.public_value),
-                range: [lo, hi],
-                range_width: hi - lo,
-                proposal: st.proposal,
-                proposal_value: pb + st.proposal * (pa - pb),
-                accepted: BTreeMap::from([
-                    (ids[0].clone(), st.accepted[0]),
-                    (ids[1].clone(), st.accepted[1]),
-                ]),
-                ceasefire: st.ceasefire,
-                battle: st.battle.map(|k| ids[k].clone()),
-                cost: pair(st.cost),
-                cost_believed: BTreeMap::from([
-                    (ids[0].clone(), [st.cost_view[0].0, st.cost_view[0].1]),
-                    (ids[1].clone(), [st.cost_view[1].0, st.cost_view[1].1]),
-                ]),
-                channels_open: st.channels_open,
-            }
+        .map(|st| WarRoundOutput {
+            round: st.round,
+            time: st.time,
+            front: st.front,
+            truth: pair([st.truth, 1.0 - st.truth]),
+            belief: pair(st.belief),
+            error: pair(st.error()),
+            gap: st.gap(),
+            value: pair(st.value),
+            public_value: pair(st.public_value),
+            proposal: st.proposal,
+            proposal_value: pb + st.proposal * (pa - pb),
+            feasible: st.feasible,
+            accepted: BTreeMap::from([
+                (ids[0].clone(), st.accepted[0]),
+                (ids[1].clone(), st.accepted[1]),
+            ]),
+            reason: (0..2)
+                .filter_map(|k| st.reason[k].map(|r| (ids[k].clone(), r)))
+                .collect(),
+            ceasefire: st.ceasefire,
+            cost: pair(st.cost),
+            cost_believed: BTreeMap::from([
+                (ids[0].clone(), [st.cost_view[0].0, st.cost_view[0].1]),
+                (ids[1].clone(), [st.cost_view[1].0, st.cost_view[1].1]),
+            ]),
+            channels_open: st.channels_open,
         })
         .collect();
     let (first, last) = (w.steps.first(), w.steps.last());
@@ -228,11 +289,6 @@ fn war_output(sc: &Scenario, w: &WarResult, seed: u64) -> WarOutput {
                 value_last: l.value[k],
             }
         });
-    let range_opened = w
-        .steps
-        .iter()
-        .find(|s| s.range().0 <= s.range().1)
-        .map(|s| s.round);
     let gaps: Vec<f64> = w.steps.iter().map(|s| s.gap()).collect();
     let misperception = Misperception {
         gap_first: first.map_or(0.0, |s| s.gap()),
@@ -245,17 +301,57 @@ fn war_output(sc: &Scenario, w: &WarResult, seed: u64) -> WarOutput {
         error_first: pair(first.map_or([0.0; 2], |s| s.error())),
         error_last: pair(last.map_or([0.0; 2], |s| s.error())),
     };
-    let unit = sc.meta.time_unit.clone().unwrap_or_else(|| "round".into());
-    let (ending, round, victor, share) = match w.ending {
-        Ending::Ceasefire { round, share } => ("ceasefire", Some(round), None, Some(share)),
-        Ending::Victory { side, round } => ("victory", Some(round), Some(ids[side].clone()), None),
-        Ending::Ongoing => ("ongoing", None, None, None),
+    let mut refusals = BTreeMap::new();
+    for st in &w.steps {
+        for r in st.reason.iter().flatten() {
+            *refusals
+                .entry(
+                    serde_json::to_value(r)
+                        .ok()
+                        .and_then(|v| v.as_str().map(String::from))
+                        .unwrap_or_default(),
+                )
+                .or_insert(0u32) += 1;
+        }
+    }
+    let unit = unit(sc);
+    let (ending, round, time, victor, collapse, share) = match w.ending {
+        Ending::Ceasefire { round, time, share } => (
+            "ceasefire",
+            Some(round),
+            Some(time),
+            None,
+            None,
+            Some(share),
+        ),
+        Ending::Victory {
+            side,
+            round,
+            time,
+            collapse,
+        } => (
+            "victory",
+            Some(round),
+            Some(time),
+            Some(ids[side].clone()),
+            Some(collapse),
+            None,
+        ),
+        Ending::Ongoing => ("ongoing", None, None, None, None, None),
     };
     let pct = |x: f64| format!("{:.0}%", 100.0 * x);
-    let mut summary = Vec::new();
+    let t1 = |x: f64| crate::param::fmt_num(round1(x));
+    let forum: Vec<String> = war
+        .forum
+        .iter()
+        .map(|&m| sc.member_id(m).to_string())
+        .collect();
+    let mut summary = vec![format!("At the table: {}.", forum.join(", "))];
+    let example = format!("One path, as an example (seed {seed}):");
     match w.ending {
-        Ending::Ceasefire { round, share } => summary.push(format!(
-            "This run (seed {seed}): a ceasefire in {unit} {round}; {} gets {} of the stakes (`{}` = {:.1} on its {}..{} scale).",
+        Ending::Ceasefire { time, share, .. } => summary.push(format!(
+            "{example} a ceasefire in {unit} {}; {} gets {} of the stakes (`{}` = {:.1} on its {}..{} scale).",
+            t1(time),
             names[0],
             pct(share),
             stakes.id,
@@ -263,44 +359,49 @@ fn war_output(sc: &Scenario, w: &WarResult, seed: u64) -> WarOutput {
             crate::param::fmt_num(stakes.scale.lo),
             crate::param::fmt_num(stakes.scale.hi),
         )),
-        Ending::Victory { side, round } => {
-            summary.push(format!("This run (seed {seed}): {} wins militarily in {unit} {round}; no ceasefire.", names[side]))
-        }
+        Ending::Victory {
+            side,
+            time,
+            collapse,
+            ..
+        } => summary.push(format!(
+            "{example} {} wins militarily in {unit} {}{}; no ceasefire.",
+            names[side],
+            t1(time),
+            if collapse {
+                format!(", {} collapsing under the war's burden", names[1 - side])
+            } else {
+                String::new()
+            }
+        )),
         Ending::Ongoing => summary.push(format!(
-            "This run (seed {seed}): no ceasefire within the horizon of {} {unit}s; the war goes on.",
+            "{example} no ceasefire within the horizon of {} {unit}s; the war goes on.",
             war.horizon
         )),
     }
-    if let Some(m) = &moved {
-        let k = if m.side == ids[0] { 0 } else { 1 };
-        summary.push(format!(
-            "{}'s value of fighting on moved most: from {:.2} to {:.2} of the stakes{}.",
-            names[k],
-            m.value_first,
-            m.value_last,
-            match range_opened {
-                Some(r) => format!("; the bargaining range first opened in {unit} {r}"),
-                None => String::from("; the bargaining range never opened"),
-            }
-        ));
-    }
     if let [Some(a), Some(b), Some(c)] = w.renewal {
-        summary.push(format!(
-            "Probability of renewed war: {} within 12 {unit}s, {} within 24, {} within 60.",
+        let mut s = format!(
+            "On this path, the probability of renewed war: {} within 12 {unit}s, {} within 24, {} within 60",
             pct(a),
             pct(b),
             pct(c)
-        ));
-    }
-    if !w.steps.is_empty() {
-        summary.push(format!(
-            "Misperception: the sides' beliefs in their own victory summed to {:+.2} above one at the start and {:+.2} at the end.",
-            misperception.gap_first, misperception.gap_last
-        ));
+        );
+        match w.broken {
+            Some((t, k)) => s.push_str(&format!(
+                "; here {} breaks the ceasefire after {} {unit}s.",
+                names[k],
+                t1(t)
+            )),
+            None if w.frozen => {
+                s.push_str("; here it holds, with violations: neither war nor peace.")
+            }
+            None => s.push_str("; here it holds."),
+        }
+        summary.push(s);
     }
     for &(c, r) in &w.refused {
         summary.push(format!(
-            "Channel `{}` was refused in {unit} {r}.",
+            "Channel `{}` was refused in round {r}.",
             war.channels[c].id
         ));
     }
@@ -317,14 +418,19 @@ fn war_output(sc: &Scenario, w: &WarResult, seed: u64) -> WarOutput {
     WarOutput {
         belligerents: ids.clone(),
         stakes: stakes.id.clone(),
+        forum,
         ending: ending.into(),
         round,
+        time,
         victor,
+        collapse,
         share,
         renewed_war,
+        broken: w.broken.map(|(t, k)| (t, ids[k].clone())),
+        frozen: w.frozen,
         terms,
         moved,
-        range_opened,
+        refusals,
         misperception,
         channels_opened: w
             .opened
@@ -347,7 +453,9 @@ fn war_output(sc: &Scenario, w: &WarResult, seed: u64) -> WarOutput {
 pub fn detail(sc: &Scenario, w: &WarResult, seed: u64) -> Result<Detail, crate::cancel::Stop> {
     let mut out = war_output(sc, w, seed);
     let e = super::ensemble(sc, seed, ENSEMBLE_RUNS)?;
-    out.summary.push(ensemble_sentence(sc, &e));
+    let mut summary = ensemble_sentences(sc, &e);
+    summary.append(&mut out.summary);
+    out.summary = summary;
     out.ensemble = Some(e);
     let rounds = out.timeline.iter().cloned().map(Json::new).collect();
     let summary = out.summary.clone();
@@ -369,7 +477,7 @@ pub fn detail(sc: &Scenario, w: &WarResult, seed: u64) -> Result<Detail, crate::
         summary,
         caption: Some(caption),
         caveat: Some(
-            "The war model's forecast is one seeded path of the war; the last sentence below says how typical it is."
+            "The war model's figures are a distribution over seeded futures at the scenario's central values; the table and the example are one of those paths."
                 .into(),
         ),
         trace,
@@ -378,8 +486,8 @@ pub fn detail(sc: &Scenario, w: &WarResult, seed: u64) -> Result<Detail, crate::
     })
 }
 
-/// The round-by-round table: beliefs and values are each side's own, the range and the
-/// proposal are the first belligerent's share.
+/// The round-by-round table of the example path: beliefs and values are each side's own, the
+/// front and the proposal are the first belligerent's share.
 fn trace(w: &WarOutput) -> Option<Table> {
     if w.timeline.is_empty() {
         return None;
@@ -388,48 +496,46 @@ fn trace(w: &WarOutput) -> Option<Table> {
     let n = |x: f64| Cell::num(x, 3);
     Some(Table {
         title: format!(
-            "Round by round (beliefs and values are each side's own; range and proposal are {a}'s share)"
+            "One path, round by round (beliefs and values are each side's own; front and proposal are {a}'s share)"
         ),
         header: vec![
             "round".to_string(),
+            "time".into(),
             "front".into(),
             format!("truth {a}"),
             format!("belief {a}"),
             format!("belief {b}"),
-            "gap".into(),
             format!("value {a}"),
             format!("value {b}"),
-            "range".into(),
             "proposal".into(),
             "answers".into(),
-            "battle".into(),
+            "why not".into(),
         ],
         rows: w
             .timeline
             .iter()
             .map(|x| {
                 let yes = |id: &str| if x.accepted[id] { "yes" } else { "no" };
+                let why: Vec<&str> = [a, b]
+                    .iter()
+                    .filter_map(|id| x.reason.get(*id).map(|r| r.words()))
+                    .collect();
                 vec![
                     Cell::num(f64::from(x.round), 0),
-                    Cell::num(f64::from(x.front), 0),
+                    Cell::num(x.time, 1),
+                    n(x.front),
                     n(x.truth[a]),
                     n(x.belief[a]),
                     n(x.belief[b]),
-                    Cell::Number {
-                        value: x.gap,
-                        decimals: 3,
-                        signed: true,
-                    },
                     n(x.value[a]),
                     n(x.value[b]),
-                    Cell::Range {
-                        low: x.range[0],
-                        high: x.range[1],
-                        decimals: 3,
-                    },
                     n(x.proposal),
                     Cell::Text(format!("{} / {}", yes(a), yes(b))),
-                    Cell::Text(x.battle.clone().unwrap_or_else(|| "-".into())),
+                    Cell::Text(if why.is_empty() {
+                        "-".into()
+                    } else {
+                        why.join("; ")
+                    }),
                 ]
             })
             .collect(),

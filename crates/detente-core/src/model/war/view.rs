@@ -4,7 +4,7 @@
 use super::output::{WarOutput, WarRoundOutput};
 use crate::model::Cell;
 use crate::model::view::{
-    Band, BarChart, Block, Chart, Comparison, Futures, Line, LineChart, Marker, Section, Tone,
+    BarChart, Block, Chart, Comparison, Futures, Line, LineChart, Marker, Section, Tone,
 };
 use crate::scenario::Scenario;
 
@@ -14,10 +14,11 @@ pub fn section(sc: &Scenario, w: &WarOutput, seed: u64) -> Option<Section> {
     let unit = sc.meta.time_unit.clone().unwrap_or_else(|| "round".into());
     let name = |k: usize| sc.actors[war.belligerents[k]].display_name().to_string();
     let mut b = vec![Block::Paragraph(format!(
-        "{} (A) and {} (B) fight over {}; one round is one {unit}, up to {} {unit}s. Seed {seed}.",
+        "{} (A) and {} (B) fight over {}; talks every {} {unit}s, up to {} {unit}s. The figures lead with the distribution over seeded futures; the charts show one path (seed {seed}) as an example.",
         name(0),
         name(1),
         sc.issues[war.stakes].title(),
+        crate::param::fmt_num(war.talks),
         war.horizon,
     ))];
     b.extend(w.summary.iter().cloned().map(Block::Finding));
@@ -26,7 +27,7 @@ pub fn section(sc: &Scenario, w: &WarOutput, seed: u64) -> Option<Section> {
         b.push(Block::Figure {
             chart,
             caption: format!(
-                "The war {unit} by {unit} (seed {seed}): the front as the share of the line {} holds; each side's value of fighting on (its chance of winning less the costs to come, in shares of the stakes); the bargaining range [W_A, 1 - W_B] in A's share where it is not empty; the forum's proposals; and how it ended.",
+                "One path (seed {seed}), {unit} by {unit}: the front as the share of the contested area {} holds; each side's value of fighting on (the line's flow, the discounted chances of victory and defeat, less the costs to come; its ideal package held forever = 1); the stakes of the forum's proposals as A's share; and how it ended.",
                 name(0)
             ),
         });
@@ -38,11 +39,11 @@ pub fn section(sc: &Scenario, w: &WarOutput, seed: u64) -> Option<Section> {
                 .iter()
                 .filter_map(|r| {
                     let m = if truth { &r.truth } else { &r.belief };
-                    m.get(&w.belligerents[k]).map(|&v| (r.round as f64, v))
+                    m.get(&w.belligerents[k]).map(|&v| (r.time, v))
                 })
                 .collect()
         };
-        let last = rounds.last().map_or(1.0, |r| r.round as f64);
+        let last = rounds.last().map_or(1.0, |r| r.time);
         let line = |k: usize, truth: bool| Line {
             label: format!("{}: {}", name(k), if truth { "truth" } else { "belief" }),
             points: belief(k, truth),
@@ -54,20 +55,17 @@ pub fn section(sc: &Scenario, w: &WarOutput, seed: u64) -> Option<Section> {
         b.push(Block::Figure {
             chart: Chart::Line(LineChart {
                 x_label: unit.clone(),
-                y_label: "chance of winning a battle".into(),
-                x: (
-                    rounds[0].round as f64,
-                    last.max(rounds[0].round as f64 + 1.0),
-                ),
+                y_label: "share of the balance of strength".into(),
+                x: (rounds[0].time, last.max(rounds[0].time + 1.0)),
                 y: (0.0, 1.0),
                 lines: (0..2).flat_map(|k| [line(k, false), line(k, true)]).collect(),
                 bands: Vec::new(),
                 markers: Vec::new(),
                 notes: Vec::new(),
                 height: 260,
-                integer_x: true,
+                integer_x: false,
             }),
-            caption: "Misperception: each side's belief that it wins a battle against the truth; beliefs that sum above one are joint optimism.".into(),
+            caption: "Misperception on this path: each side's belief about its share of the balance of strength against the truth; beliefs that sum above one are joint optimism.".into(),
         });
     }
     b.push(Block::Heading("Renewed war".into()));
@@ -83,7 +81,7 @@ pub fn section(sc: &Scenario, w: &WarOutput, seed: u64) -> Option<Section> {
         .collect();
     if renewed.is_empty() {
         b.push(Block::Paragraph(format!(
-            "This run (seed {seed}) ends without a ceasefire, so there is no peace to break."
+            "This path (seed {seed}) ends without a ceasefire, so there is no peace to break."
         )));
     } else {
         b.push(Block::Figure {
@@ -95,7 +93,7 @@ pub fn section(sc: &Scenario, w: &WarOutput, seed: u64) -> Option<Section> {
                 shares: true,
                 x_max: 1.0,
             }),
-            caption: "The probability that war resumes within 12, 24 and 60 time units of this run's ceasefire, from the terms, rearmament and the shift of power.".into(),
+            caption: "The probability that war resumes within 12, 24 and 60 time units of this path's ceasefire, from the terms, rearmament and the shift of power.".into(),
         });
     }
     if let Some(e) = &w.ensemble {
@@ -119,7 +117,7 @@ pub fn section(sc: &Scenario, w: &WarOutput, seed: u64) -> Option<Section> {
                 shares: true,
                 x_max: 1.0,
             }),
-            caption: "How the war ends over many seeds of its dice (battles, signals), with the central values of the uncertain numbers.".into(),
+            caption: "How the war ends over many seeded futures (the front, signals, collapse, channels), with the central values of the uncertain numbers.".into(),
         });
         b.push(Block::Table {
             head: vec![
@@ -129,10 +127,14 @@ pub fn section(sc: &Scenario, w: &WarOutput, seed: u64) -> Option<Section> {
                 "mean belief gap".into(),
             ],
             rows: vec![vec![
-                e.median_ceasefire_round
-                    .map_or(Cell::Missing, |r| Cell::Text(format!("{unit} {r}"))),
+                e.median_ceasefire_time.map_or(Cell::Missing, |r| {
+                    Cell::Text(format!(
+                        "{unit} {}",
+                        crate::param::fmt_num((r * 10.0).round() / 10.0)
+                    ))
+                }),
                 e.mean_share.map_or(Cell::Missing, Cell::Percent),
-                e.mean_renewal_60.map_or(Cell::Missing, Cell::Percent),
+                e.mean_renewal[2].map_or(Cell::Missing, Cell::Percent),
                 Cell::Value(e.mean_abs_gap),
             ]],
             numeric: vec![1, 2, 3],
@@ -155,8 +157,7 @@ fn timeline(sc: &Scenario, w: &WarOutput, unit: &str) -> Option<Chart> {
     }
     let ids = &w.belligerents;
     let name = |k: usize| sc.actors[war.belligerents[k]].display_name().to_string();
-    let steps = war.front_steps.max(1) as f64;
-    let x = |r: &WarRoundOutput| r.round as f64;
+    let x = |r: &WarRoundOutput| r.time;
     let value = |k: usize| -> Vec<(f64, f64)> {
         rounds
             .iter()
@@ -170,28 +171,29 @@ fn timeline(sc: &Scenario, w: &WarOutput, unit: &str) -> Option<Chart> {
     let finite = || ys.iter().copied().filter(|v| v.is_finite());
     let (lo, hi) = (finite().fold(0.0, f64::min), finite().fold(1.0, f64::max));
     let mut markers = Vec::new();
-    match (w.ending.as_str(), w.round) {
+    let t1 = |t: f64| crate::param::fmt_num((t * 10.0).round() / 10.0);
+    match (w.ending.as_str(), w.time) {
         ("ceasefire", Some(r)) => markers.push(Marker {
-            label: format!("ceasefire, {unit} {r}"),
-            x: r as f64,
+            label: format!("ceasefire, {unit} {}", t1(r)),
+            x: r,
             tone: Tone::Good,
         }),
         ("victory", Some(r)) => markers.push(Marker {
             label: format!(
-                "victory of {}, end of {unit} {r}",
+                "victory of {}, {unit} {}",
                 w.victor
                     .as_deref()
                     .and_then(|v| sc.actor_index(v))
-                    .map_or("?", |a| sc.actors[a].display_name())
+                    .map_or("?", |a| sc.actors[a].display_name()),
+                t1(r)
             ),
-            // The battle of round r moves the front to the end, shown at r + 1.
-            x: r as f64 + 1.0,
+            x: r,
             tone: Tone::Bad,
         }),
         _ => {}
     }
-    let last = rounds.last().map_or(1.0, |r| r.round as f64);
-    let first = rounds.first().map_or(0.0, |r| r.round as f64);
+    let last = rounds.last().map_or(1.0, |r| r.time);
+    let first = rounds.first().map_or(0.0, |r| r.time);
     // The risk that the peace breaks, beside the ceasefire it follows.
     let renewed: Vec<String> = ["within_12", "within_24", "within_60"]
         .iter()
@@ -211,10 +213,7 @@ fn timeline(sc: &Scenario, w: &WarOutput, unit: &str) -> Option<Chart> {
     } else {
         Vec::new()
     };
-    let mut front: Vec<(f64, f64)> = rounds
-        .iter()
-        .map(|r| (x(r), r.front as f64 / steps))
-        .collect();
+    let mut front: Vec<(f64, f64)> = rounds.iter().map(|r| (x(r), r.front)).collect();
     if w.ending == "victory" {
         // The front's last move, the one that ended the war.
         let end = if w.victor.as_deref() == Some(ids[0].as_str()) {
@@ -222,7 +221,7 @@ fn timeline(sc: &Scenario, w: &WarOutput, unit: &str) -> Option<Chart> {
         } else {
             0.0
         };
-        front.push((last + 1.0, end));
+        front.push((w.time.unwrap_or(last), end));
     }
     let line = |label: String, points, tone, width, dots| Line {
         label,
@@ -268,18 +267,11 @@ fn timeline(sc: &Scenario, w: &WarOutput, unit: &str) -> Option<Chart> {
                 true,
             ),
         ],
-        bands: vec![Band {
-            label: "bargaining range".into(),
-            points: rounds
-                .iter()
-                .map(|r| (x(r), r.range[0], r.range[1]))
-                .collect(),
-            tone: Tone::Good,
-        }],
+        bands: Vec::new(),
         markers,
         notes,
         height: 340,
-        integer_x: true,
+        integer_x: false,
     }))
 }
 
@@ -392,9 +384,9 @@ pub fn compare(sc: &Scenario, cmp: &Comparison) -> Vec<Block> {
         rows.push(vec![
             Cell::Text(label.clone()),
             e.map_or(Cell::Missing, |e| Cell::Percent(e.ceasefire)),
-            e.and_then(|e| e.median_ceasefire_round)
+            e.and_then(|e| e.median_ceasefire_time)
                 .map_or(Cell::Missing, |r| Cell::Text(r.to_string())),
-            e.and_then(|e| e.mean_renewal_60)
+            e.and_then(|e| e.mean_renewal[2])
                 .map_or(Cell::Missing, Cell::Percent),
         ]);
         values.push(e.map_or(f64::NAN, |e| e.ceasefire));

@@ -1,0 +1,919 @@
+//! The war phase: a drift-diffusion front driven by the balance of strength, Kalman beliefs
+//! about its drift, package utilities over every issue, forum proposals constrained by what
+//! each side is expected to accept, forward-looking answers, Bayes on every answer, and
+//! collapse under a growing burden. Equations and sources: `docs/models/war.md`.
+
+use std::borrow::Cow;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, StandardNormal};
+
+use super::calc::{Belief, HERMITE, Passage, balance, bridge_crossing, line_flow, passage};
+use super::forum::{actor_camps, camp, capability, cohesion, forum_point, voice, war};
+use super::{Ending, Reason, WarResult, WarStep};
+use crate::scenario::{Loss, Member, Scale, Scenario, Target};
+
+/// Iterations of the bisections along the forum's path (2^-24 of its length).
+const BISECT: u32 = 24;
+
+/// A side's preferences over one issue: (issue, ideal, weight / total weight, distance to the
+/// farther end of the scale).
+type Pref = (usize, f64, f64, f64);
+
+/// What depends only on the scenario as shocks leave it: recomputed after a shock.
+pub(super) struct Epoch {
+    /// Discount rate per time unit, -ln(discount).
+    pub r: f64,
+    /// Front speed and volatility in shares of the contested area.
+    pub v: f64,
+    /// Volatility of the front per sqrt(time unit), in shares.
+    pub s: f64,
+    /// Strength of A and B (capability units, perhaps scaled by a power of two).
+    pub strength: [f64; 2],
+    /// The power of two capabilities were multiplied by to keep strengths finite.
+    pub scale: f64,
+    /// True drift of the front: v (2 rho - 1).
+    pub mu: f64,
+    /// The belligerents' positions on the stakes issue: A's (z = 1) and B's (z = 0).
+    pub ends: (f64, f64),
+    /// Quadratic (or linear) loss.
+    pub linear: bool,
+    /// Each side's preferences.
+    pub prefs: [Vec<Pref>; 2],
+    /// Each side's utility of the line of contact, g0 + g1 z + g2 z^2.
+    pub line: [[f64; 3]; 2],
+    /// The package each side imposes when it wins: its ideal, the status quo elsewhere.
+    pub ideal: [Vec<f64>; 2],
+    /// U_k(victory of j).
+    pub u_win: [[f64; 2]; 2],
+    /// The forum's own package, and the status quo (scale midpoint where there is none).
+    pub y0: Vec<f64>,
+    /// The status quo package (the line of contact's other issues).
+    pub sq: Vec<f64>,
+}
+
+impl Epoch {
+    pub(super) fn new(sc: &Scenario) -> Epoch {
+        let w = war(sc);
+        let r = -w.discount.value().ln();
+        let pos = |k: usize| {
+            sc.actors[w.belligerents[k]].stances[w.stakes].map_or(0.0, |s| s.position.value())
+        };
+        let ends = (pos(0), pos(1));
+        let width = (ends.0 - ends.1).abs();
+        let (v, s) = (
+            w.front_speed.value() / width,
+            w.front_volatility.value() / width,
+        );
+        let linear = w.loss == Loss::Linear;
+        let sq: Vec<f64> = sc
+            .issues
+            .iter()
+            .map(|i| {
+                i.status_quo
+                    .map_or(0.5 * (i.scale.lo + i.scale.hi), |q| q.value())
+            })
+            .collect();
+        let prefs = [0, 1].map(|k| {
+            let actor = &sc.actors[w.belligerents[k]];
+            let mut p: Vec<Pref> = actor
+                .stances
+                .iter()
+                .enumerate()
+                .filter_map(|(j, st)| {
+                    let st = (*st)?;
+                    let x = st.position.value();
+                    let sc = sc.issues[j].scale;
+                    let d = (x - sc.lo).max(sc.hi - x).max(1e-12);
+                    Some((j, x, st.salience.value(), d))
+                })
+                .collect();
+            let total: f64 = p.iter().map(|q| q.2).sum();
+            for q in &mut p {
+                q.2 = if total > 0.0 { q.2 / total } else { 0.0 };
+            }
+            p
+        });
+        let ideal = [0, 1].map(|k| {
+            let mut y = sq.clone();
+            for &(j, x, _, _) in &prefs[k] {
+                y[j] = x;
+            }
+            y
+        });
+        let y0: Vec<f64> = (0..sc.issues.len())
+            .map(|j| forum_point(sc, j).map_or(sq[j], |p| p.0))
+            .collect();
+        let mut e = Epoch {
+            r,
+            v,
+            s,
+            strength: [0.0; 2],
+            scale: 1.0,
+            mu: 0.0,
+            ends,
+            linear,
+            prefs,
+            line: [[0.0; 3]; 2],
+            ideal,
+            u_win: [[0.0; 2]; 2],
+            y0,
+            sq,
+        };
+        for k in 0..2 {
+            e.u_win[k] = [e.utility(k, &e.ideal[0]), e.utility(k, &e.ideal[1])];
+            e.line[k] = e.line_coefficients(k, w.stakes);
+        }
+        e.set_strength(sc);
+        e
+    }
+
+    /// Strengths and the true drift: commitment x capability plus aid, each bloc's aid scaled by
+    /// its cohesion; Hirshleifer's ratio with decisiveness g.
+    fn set_strength(&mut self, sc: &Scenario) {
+        let w = war(sc);
+        let strengths = |f: f64| {
+            let mut m = [0, 1].map(|k| {
+                w.sides[k].commitment.value()
+                    * (sc.actors[w.belligerents[k]].capability.value() * f)
+            });
+            for s in &w.supports {
+                m[s.side] += s.share.value()
+                    * (capability(sc, s.member) * f)
+                    * cohesion(sc, s.member, s.side);
+            }
+            m
+        };
+        let mut m = strengths(1.0);
+        self.scale = 1.0;
+        if !(m[0].is_finite() && m[1].is_finite()) {
+            self.scale = crate::model::num::pow2(-1023);
+            m = strengths(self.scale);
+        }
+        self.strength = m;
+        self.mu = self.drift(m[0], m[1], w.decisiveness.value());
+    }
+
+    /// The drift at strengths a and b.
+    pub(super) fn drift(&self, a: f64, b: f64, g: f64) -> f64 {
+        self.v * (2.0 * balance(a, b, g) - 1.0)
+    }
+
+    /// Side k's utility of a package: 1 at its ideal, 0 at its worst.
+    pub(super) fn utility(&self, k: usize, y: &[f64]) -> f64 {
+        let loss: f64 = self.prefs[k]
+            .iter()
+            .map(|&(j, x, w, d)| {
+                let e = (y[j] - x) / d;
+                w * if self.linear { e.abs() } else { e * e }
+            })
+            .sum();
+        1.0 - loss
+    }
+
+    /// U_k of the line of contact at z (the stakes at pb + z (pa - pb), the rest at the status
+    /// quo) as a polynomial in z. Under linear loss the belligerent's ideal is an end of the
+    /// line, so its distance to the line has one sign and the polynomial is linear.
+    fn line_coefficients(&self, k: usize, stakes: usize) -> [f64; 3] {
+        let (pa, pb) = self.ends;
+        let mut g = [1.0, 0.0, 0.0];
+        for &(j, x, w, d) in &self.prefs[k] {
+            if j == stakes {
+                let (e0, e1) = ((pb - x) / d, (pa - pb) / d);
+                if self.linear {
+                    let sign = (e0 + 0.5 * e1).signum();
+                    g[0] -= w * sign * e0;
+                    g[1] -= w * sign * e1;
+                } else {
+                    g[0] -= w * e0 * e0;
+                    g[1] -= w * 2.0 * e0 * e1;
+                    g[2] -= w * e1 * e1;
+                }
+            } else {
+                let e = (self.sq[j] - x) / d;
+                g[0] -= w * if self.linear { e.abs() } else { e * e };
+            }
+        }
+        g
+    }
+
+    /// A value on the stakes issue as A's share: 0 at B's position, 1 at A's.
+    pub(super) fn share_of(&self, x: f64) -> f64 {
+        let (pa, pb) = self.ends;
+        ((x - pb) / (pa - pb)).clamp(0.0, 1.0)
+    }
+
+    /// The stakes value of A's share z.
+    pub(super) fn stakes_at(&self, z: f64) -> f64 {
+        let (pa, pb) = self.ends;
+        pb + z * (pa - pb)
+    }
+
+    /// The package at s on the forum's path: its own package at 0, A's ideal at 1, B's at -1.
+    pub(super) fn path(&self, s: f64, out: &mut Vec<f64>) {
+        out.clear();
+        let end = if s >= 0.0 {
+            &self.ideal[0]
+        } else {
+            &self.ideal[1]
+        };
+        let t = s.abs();
+        out.extend(self.y0.iter().zip(end).map(|(&y, &e)| y + t * (e - y)));
+    }
+}
+
+/// Side k's value of fighting on, linear in its cost rate c: W = p - c k.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Value {
+    pub p: f64,
+    pub k: f64,
+}
+
+impl Value {
+    pub(super) fn at(&self, c: f64) -> f64 {
+        self.p - c * self.k
+    }
+}
+
+/// Fixed numbers a side's valuation needs, apart from its beliefs.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Stakes {
+    /// Its utility of the line as a polynomial in z.
+    pub line: [f64; 3],
+    /// Its utility of A's and B's victory.
+    pub win: [f64; 2],
+    /// Its leader's penalty if it is defeated.
+    pub defeat: f64,
+}
+
+/// The value of a war from front z with drift mu and volatility s at rate r, for side k:
+/// the line's flow while it lasts, the victory packages discounted, the leader's penalty for
+/// defeat, and the annuity factor that multiplies the cost rate.
+pub(super) fn war_value(k: usize, z: f64, mu: f64, s: f64, r: f64, st: &Stakes) -> Value {
+    let pass: Passage = passage(z, mu, s, r);
+    let flow = line_flow(z, mu, s, r, st.line, pass);
+    let lose = if k == 0 { pass.b } else { pass.a };
+    Value {
+        p: flow + pass.a * st.win[0] + pass.b * st.win[1] - lose * st.defeat,
+        k: pass.during() / r,
+    }
+}
+
+/// The same over a normal belief about the drift, by Gauss-Hermite.
+fn war_value_belief(k: usize, z: f64, b: Belief, s: f64, r: f64, st: &Stakes) -> Value {
+    if b.var <= 1e-18 {
+        return war_value(k, z, b.mean, s, r, st);
+    }
+    let sd = b.var.sqrt();
+    let mut out = Value { p: 0.0, k: 0.0 };
+    for &(x, w) in &HERMITE {
+        let v = war_value(k, z, b.mean + sd * x, s, r, st);
+        out.p += w * v.p;
+        out.k += w * v.k;
+    }
+    out
+}
+
+struct Channel {
+    requested: bool,
+    open: bool,
+    refused: bool,
+    recipients: [bool; 2],
+}
+
+/// One run of the war phase.
+pub(super) struct Sim<'a> {
+    pub sc: Cow<'a, Scenario>,
+    pub ep: Epoch,
+    pub rng: ChaCha8Rng,
+    /// A's share of the contested area.
+    pub z: f64,
+    /// Time since the start, in time units.
+    pub t: f64,
+    /// Each side's belief about the drift.
+    pub belief: [Belief; 2],
+    /// The public belief about each side's cost rate at the start: uniform on [lo, hi].
+    pub cost_view: [(f64, f64); 2],
+    /// Each side's accumulated burden (integral of its cost rate).
+    pub burden: [f64; 2],
+    channels: Vec<Channel>,
+    applied: Vec<bool>,
+    buf: Vec<f64>,
+}
+
+/// The forum's (or a proposer's) package and what it expected.
+#[derive(Debug, Clone)]
+pub(super) struct Offer {
+    pub y: Vec<f64>,
+    /// Whether both sides' expected demands could be met.
+    pub feasible: bool,
+}
+
+impl<'a> Sim<'a> {
+    pub(super) fn new(sc: &'a Scenario, seed: u64) -> Sim<'a> {
+        let w = war(sc);
+        let ep = Epoch::new(sc);
+        let channels = w
+            .channels
+            .iter()
+            .map(|c| Channel {
+                requested: c.open,
+                open: false,
+                refused: false,
+                recipients: [false; 2],
+            })
+            .collect();
+        let mut sim = Sim {
+            sc: Cow::Borrowed(sc),
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            z: 0.5,
+            t: 0.0,
+            belief: [Belief {
+                mean: 0.0,
+                var: 1.0,
+            }; 2],
+            cost_view: [(0.0, 0.0); 2],
+            burden: [0.0; 2],
+            channels,
+            applied: vec![false; sc.shocks.len()],
+            buf: Vec::new(),
+            ep,
+        };
+        // The front starts at the stakes' status quo, as the run leaves it (a policy or a
+        // sample may move it); an end of the line is a war already decided.
+        let q = sc.issues[w.stakes].status_quo.map(|q| q.value());
+        sim.z = q.map_or(0.5, |q| sim.ep.share_of(q));
+        sim.set_recipients();
+        let rho = balance(
+            sim.ep.strength[0],
+            sim.ep.strength[1],
+            w.decisiveness.value(),
+        );
+        for k in 0..2 {
+            let side = &w.sides[k];
+            // Each side's belief about its own share of the balance, as A's share.
+            let own = side
+                .win_belief
+                .map_or(if k == 0 { rho } else { 1.0 - rho }, |b| b.value());
+            let a_share = if k == 0 { own } else { 1.0 - own };
+            sim.belief[k] = Belief {
+                mean: sim.ep.v * (2.0 * a_share - 1.0),
+                var: sim.ep.s * sim.ep.s / side.belief_strength.value(),
+            };
+            let c = side.cost.value();
+            sim.cost_view[k] = side.cost_believed.unwrap_or((c, c));
+        }
+        sim
+    }
+
+    fn set_recipients(&mut self) {
+        let sc = &self.sc;
+        let w = war(sc);
+        if w.channels.is_empty() {
+            return;
+        }
+        let camps = actor_camps(sc);
+        for (c, ch) in w.channels.iter().enumerate() {
+            let k = [
+                camp(sc, &camps, ch.between[0]),
+                camp(sc, &camps, ch.between[1]),
+            ];
+            let mut rec = [false; 2];
+            if k[0] != k[1] {
+                for s in k.into_iter().flatten() {
+                    rec[s] = true;
+                }
+            }
+            self.channels[c].recipients = rec;
+        }
+    }
+
+    /// Rebuilds the epoch after a shock. Shocks are public: each side moves its belief by the
+    /// change in drift they imply, so that its error carries over.
+    fn refresh(&mut self) {
+        let old = self.ep.mu;
+        self.ep = Epoch::new(&self.sc);
+        let shift = self.ep.mu - old;
+        for b in &mut self.belief {
+            b.mean += shift;
+        }
+        self.set_recipients();
+    }
+
+    /// The cost rate of side k at time t: its cost grown at its rate, plus sanctions.
+    pub(super) fn cost_rate(&self, k: usize, t: f64) -> f64 {
+        let side = &war(&self.sc).sides[k];
+        let g = side.cost_growth.value().ln();
+        side.cost.value() * (g * t).exp().min(1e100) + side.sanctions.value()
+    }
+
+    /// The public estimate of side k's cost rate now: the middle of its interval, grown.
+    fn public_cost(&self, k: usize) -> f64 {
+        let (lo, hi) = self.cost_view[k];
+        let side = &war(&self.sc).sides[k];
+        let g = side.cost_growth.value().ln();
+        0.5 * (lo + hi) * (g * self.t).exp().min(1e100) + side.sanctions.value()
+    }
+
+    /// The cost rate now of a side whose cost at the start was c0.
+    fn grown(&self, k: usize, c0: f64) -> f64 {
+        let side = &war(&self.sc).sides[k];
+        c0 * (side.cost_growth.value().ln() * self.t).exp().min(1e100) + side.sanctions.value()
+    }
+
+    pub(super) fn stakes(&self, k: usize) -> Stakes {
+        Stakes {
+            line: self.ep.line[k],
+            win: self.ep.u_win[k],
+            defeat: war(&self.sc).sides[k].defeat_penalty.value(),
+        }
+    }
+
+    /// Side k's value of fighting on, by its beliefs (or by the truth).
+    pub(super) fn value(&self, k: usize, truth: bool) -> Value {
+        let b = if truth {
+            Belief {
+                mean: self.ep.mu,
+                var: 0.0,
+            }
+        } else {
+            self.belief[k]
+        };
+        war_value_belief(k, self.z, b, self.ep.s, self.ep.r, &self.stakes(k))
+    }
+
+    /// What the leader of side k loses by a deal giving it `share` of the stakes: nothing at or
+    /// above its threshold, rising linearly to the full penalty at nothing.
+    pub(super) fn leader_cost(&self, k: usize, share: f64) -> f64 {
+        let side = &war(&self.sc).sides[k];
+        let th = side.leader_threshold.value();
+        if th <= 0.0 {
+            return 0.0;
+        }
+        side.leader_penalty.value() * ((th - share) / th).clamp(0.0, 1.0)
+    }
+
+    /// Side k's value of a ceasefire on package y when its cost rate is `cost`: the package
+    /// while the peace holds, and the renewed war at the hazard the peace starts with
+    /// (`super::peace`), less its leader's cost.
+    pub(super) fn deal(&self, k: usize, y: &[f64], cost: f64) -> f64 {
+        let stakes = war(&self.sc).stakes;
+        let share = self.ep.share_of(y[stakes]);
+        let peace = super::peace::Terms::new(self, y);
+        let at = peace.at(
+            self,
+            0.0,
+            share,
+            [k == 0, k == 1].map(|own| own.then_some(cost)),
+        );
+        let u = self.ep.utility(k, y);
+        let h = at.hazard[0] + at.hazard[1];
+        let r = self.ep.r;
+        let v = (r * u + at.hazard[0] * at.renew[k][0] + at.hazard[1] * at.renew[k][1]) / (r + h);
+        let own = if k == 0 { share } else { 1.0 - share };
+        v - self.leader_cost(k, own)
+    }
+
+    /// The forum's offer: the package nearest its own along its path that it expects both
+    /// sides to accept, valuing each side with the public estimate of its cost; when none
+    /// exists, the package where the two expected shortfalls are equal.
+    pub(super) fn forum_offer(&mut self, view: [(f64, f64); 2]) -> Offer {
+        let costs = [0, 1].map(|k| {
+            let (lo, hi) = view[k];
+            self.grown(k, 0.5 * (lo + hi))
+        });
+        let need = [0, 1].map(|k| self.value(k, false).at(costs[k]));
+        let mut y = std::mem::take(&mut self.buf);
+        // Shortfall of side k at s (> 0: it is expected to refuse).
+        let short = |sim: &Sim, k: usize, s: f64, y: &mut Vec<f64>| {
+            sim.ep.path(s, y);
+            need[k] - sim.deal(k, y, costs[k])
+        };
+        // A's shortfall falls along the path towards A's ideal, B's rises.
+        let lo = if short(self, 0, -1.0, &mut y) <= 0.0 {
+            -1.0
+        } else if short(self, 0, 1.0, &mut y) > 0.0 {
+            f64::INFINITY
+        } else {
+            bisect(-1.0, 1.0, |s| short(self, 0, s, &mut y) <= 0.0)
+        };
+        let hi = if short(self, 1, 1.0, &mut y) <= 0.0 {
+            1.0
+        } else if short(self, 1, -1.0, &mut y) > 0.0 {
+            f64::NEG_INFINITY
+        } else {
+            -bisect(-1.0, 1.0, |s| short(self, 1, -s, &mut y) <= 0.0)
+        };
+        let (s, feasible) = if lo <= hi {
+            (0.0f64.clamp(lo, hi), true)
+        } else {
+            let s = bisect(-1.0, 1.0, |s| {
+                short(self, 0, s, &mut y) <= short(self, 1, s, &mut y)
+            });
+            (s, false)
+        };
+        self.ep.path(s, &mut y);
+        let out = Offer {
+            y: y.clone(),
+            feasible,
+        };
+        self.buf = y;
+        out
+    }
+
+    /// A belligerent's take-it-or-leave-it demand: the point of the path that maximises its
+    /// expected value when the other accepts iff its cost is above the level that makes the
+    /// offer worth its war, that cost uniform on the public interval (Fearon 1995).
+    pub(super) fn demand(&mut self, k: usize) -> Offer {
+        let o = 1 - k;
+        let own_cost = self.cost_rate(k, self.t);
+        let own = self.value(k, false).at(own_cost);
+        let other = self.value(o, false);
+        let (lo, hi) = self.cost_view[o];
+        let (lo, hi) = (self.grown(o, lo), self.grown(o, hi));
+        let mid = 0.5 * (lo + hi);
+        let dir = if k == 0 { 1.0 } else { -1.0 };
+        let mut y = std::mem::take(&mut self.buf);
+        let mut payoff = |sim: &Sim, s: f64| {
+            sim.ep.path(dir * s, &mut y);
+            let d_other = sim.deal(o, &y, mid);
+            let threshold = (other.p - d_other) / other.k;
+            let accept = if hi - lo <= 1e-15 {
+                if threshold <= lo { 1.0 } else { 0.0 }
+            } else {
+                ((hi - threshold) / (hi - lo)).clamp(0.0, 1.0)
+            };
+            accept * sim.deal(k, &y, own_cost) + (1.0 - accept) * own
+        };
+        // A coarse grid, then a golden-section search around its best point.
+        let grid = 40;
+        let mut best = (f64::NEG_INFINITY, 0.0);
+        for i in 0..=grid {
+            let s = -1.0 + 2.0 * i as f64 / grid as f64;
+            let p = payoff(self, s);
+            if p > best.0 {
+                best = (p, s);
+            }
+        }
+        let h = 2.0 / grid as f64;
+        let (mut a, mut b) = ((best.1 - h).max(-1.0), (best.1 + h).min(1.0));
+        let phi = 0.5 * (5f64.sqrt() - 1.0);
+        for _ in 0..40 {
+            let (c, d) = (b - phi * (b - a), a + phi * (b - a));
+            if payoff(self, c) >= payoff(self, d) {
+                b = d;
+            } else {
+                a = c;
+            }
+        }
+        let s = 0.5 * (a + b);
+        let s = if payoff(self, s) >= best.0 { s } else { best.1 };
+        self.ep.path(dir * s, &mut y);
+        let out = Offer {
+            y: y.clone(),
+            feasible: true,
+        };
+        self.buf = y;
+        out
+    }
+
+    /// The cost rate (at the start) below which side k refuses y: the public learns from its
+    /// answer that its cost is below (a refusal) or above (an acceptance) this level.
+    fn threshold(&self, k: usize, y: &[f64]) -> f64 {
+        let (lo, hi) = self.cost_view[k];
+        let v = self.value(k, false);
+        // Refuses iff deal(c) < W(c); the difference rises with c. Bisection on the start cost.
+        let diff = |c0: f64| self.deal(k, y, self.grown(k, c0)) - v.at(self.grown(k, c0));
+        if diff(lo) >= 0.0 {
+            return lo;
+        }
+        if diff(hi) < 0.0 {
+            return hi;
+        }
+        bisect(lo, hi, |c| diff(c) >= 0.0)
+    }
+
+    /// Bayes on an answer with a tremble: the public's uniform belief is cut at the threshold;
+    /// an answer no type in it would give is put down to a tremble and teaches nothing.
+    fn learn(&mut self, k: usize, threshold: f64, accepted: bool) {
+        let (lo, hi) = self.cost_view[k];
+        if accepted && threshold > lo && threshold < hi {
+            self.cost_view[k] = (threshold, hi);
+        } else if !accepted && threshold > lo && threshold < hi {
+            self.cost_view[k] = (lo, threshold);
+        }
+    }
+
+    fn apply_shocks(&mut self) -> bool {
+        let mut changed = false;
+        for i in 0..self.sc.shocks.len() {
+            let s = &self.sc.shocks[i];
+            if self.applied[i] || f64::from(s.at) > self.t + 1e-9 {
+                continue;
+            }
+            self.applied[i] = true;
+            let (target, to) = (s.target, s.to);
+            if let Target::ChannelOpen { channel } = target {
+                let want = to.value() >= 0.5;
+                if want {
+                    self.channels[channel].refused = false;
+                }
+                self.channels[channel].requested = want;
+            }
+            self.sc.to_mut().set(target, to);
+            changed = true;
+        }
+        changed
+    }
+
+    /// Opens requested channels (the other side may refuse) and closes withdrawn ones.
+    fn update_channels(&mut self, round: u32, out: &mut WarResult) -> bool {
+        let mut changed = false;
+        for c in 0..self.channels.len() {
+            let (requested, open, refused) = {
+                let ch = &self.channels[c];
+                (ch.requested, ch.open, ch.refused)
+            };
+            if requested && !open && !refused {
+                let ch = &war(&self.sc).channels[c];
+                let accept = ch.acceptance.value();
+                let draw: f64 = self.rng.random();
+                if draw < accept {
+                    self.channels[c].open = true;
+                    out.opened.push((c, round));
+                    if let Some((issue, price)) = ch.price {
+                        self.pay_price(c, issue, price.value());
+                        changed = true;
+                    }
+                } else {
+                    self.channels[c].refused = true;
+                    out.refused.push((c, round));
+                }
+            } else if !requested && open {
+                self.channels[c].open = false;
+            }
+        }
+        changed
+    }
+
+    /// The opener concedes: its actors move `price` towards the other end on `issue`.
+    fn pay_price(&mut self, c: usize, issue: usize, price: f64) {
+        let ch = war(&self.sc).channels[c].clone();
+        let Some((_, target, _)) = voice(&self.sc, ch.between[1], issue) else {
+            return;
+        };
+        for a in self.sc.member_actors(ch.between[0]) {
+            if let Some(s) = &mut self.sc.to_mut().actors[a].stances[issue] {
+                let x = s.position.value();
+                let moved = if target > x {
+                    (x + price).min(target)
+                } else {
+                    (x - price).max(target)
+                };
+                s.position = crate::Param::Fixed(moved);
+            }
+        }
+    }
+
+    /// Fights for a time `span`: the front in `substeps` increments per step, each checked for
+    /// a crossing in between by the Brownian bridge; beliefs watch the front and listen to open
+    /// channels; burdens accrue and may break a side. Returns the victor, if any, and when.
+    fn fight(&mut self, span: f64) -> Option<(usize, f64, bool)> {
+        let w = war(&self.sc);
+        let steps = (span / w.step - 1e-9).ceil().max(1.0) as u32;
+        let dt = span / f64::from(steps);
+        let sub = w.substeps.max(1);
+        let h = dt / f64::from(sub);
+        let (mu, s) = (self.ep.mu, self.ep.s);
+        let collapse = w.collapse.value();
+        let resolve = [0, 1].map(|k| w.sides[k].resolve.map(|p| p.value()));
+        let growth = [0, 1].map(|k| w.sides[k].cost_growth.value().ln());
+        let start_cost = [0, 1].map(|k| w.sides[k].cost.value());
+        let sanctions = [0, 1].map(|k| w.sides[k].sanctions.value());
+        let channel_precision: Vec<(usize, f64)> = war(&self.sc)
+            .channels
+            .iter()
+            .enumerate()
+            .map(|(c, ch)| {
+                let sd = 2.0 * self.ep.v * ch.noise.value();
+                (c, ch.weight.value() / (sd * sd).max(1e-300))
+            })
+            .collect();
+        for _ in 0..steps {
+            let z0 = self.z;
+            for i in 0..sub {
+                let when = self.t + h * f64::from(i + 1);
+                let x: f64 = StandardNormal.sample(&mut self.rng);
+                let next = self.z + mu * h + s * h.sqrt() * x;
+                let u: f64 = self.rng.random();
+                if next >= 1.0 || u < bridge_crossing(self.z, next, 1.0, s, h) {
+                    self.z = 1.0;
+                    self.t = when;
+                    return Some((0, when, false));
+                }
+                if next <= 0.0 || u > 1.0 - bridge_crossing(self.z, next, 0.0, s, h) {
+                    self.z = 0.0;
+                    self.t = when;
+                    return Some((1, when, false));
+                }
+                self.z = next;
+            }
+            let dz = self.z - z0;
+            for b in &mut self.belief {
+                b.watch(dz, dt, s);
+            }
+            for &(c, prec) in &channel_precision {
+                if !self.channels[c].open {
+                    continue;
+                }
+                for k in 0..2 {
+                    if self.channels[c].recipients[k] {
+                        let var = 1.0 / (prec * dt);
+                        let e: f64 = StandardNormal.sample(&mut self.rng);
+                        self.belief[k].observe(mu + var.sqrt() * e, var);
+                    }
+                }
+            }
+            // Burden: the exact integral of c0 e^{g t} + sanctions over the step.
+            let mut hazard = [0.0; 2];
+            for k in 0..2 {
+                let g = growth[k];
+                let grow = |t: f64| (g * t).exp().min(1e100);
+                let paid = if g.abs() < 1e-12 {
+                    start_cost[k] * dt
+                } else {
+                    start_cost[k] * (grow(self.t + dt) - grow(self.t)) / g
+                } + sanctions[k] * dt;
+                let (b0, b1) = (self.burden[k], self.burden[k] + paid);
+                self.burden[k] = b1;
+                if let Some(res) = resolve[k] {
+                    // The hazard collapse (B / R)^2 integrated with B linear over the step.
+                    hazard[k] = collapse * dt * (b0 * b0 + b0 * b1 + b1 * b1) / (3.0 * res * res);
+                }
+            }
+            self.t += dt;
+            let total = hazard[0] + hazard[1];
+            if total > 0.0 {
+                let u: f64 = self.rng.random();
+                let p = -(-total).exp_m1();
+                if u < p {
+                    // The side that breaks, in proportion to its hazard.
+                    let side = if u < p * hazard[0] / total { 0 } else { 1 };
+                    return Some((1 - side, self.t, true));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// The largest x in [lo, hi] with `ok(x)` when `ok` holds at lo and fails above some point.
+fn bisect(mut lo: f64, mut hi: f64, mut ok: impl FnMut(f64) -> bool) -> f64 {
+    for _ in 0..BISECT {
+        let mid = 0.5 * (lo + hi);
+        if ok(mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+/// Runs the war phase: rounds of talks every `talks` time units until a ceasefire, a victory
+/// or the horizon. Returns the package in force at the end.
+pub(super) fn run(sim: &mut Sim, out: &mut WarResult) -> Vec<f64> {
+    let horizon = f64::from(war(&sim.sc).horizon);
+    let mut round = 0u32;
+    while sim.t < horizon - 1e-9 {
+        round += 1;
+        let mut changed = sim.apply_shocks();
+        changed |= sim.update_channels(round, out);
+        if changed {
+            sim.refresh();
+        }
+        let w = war(&sim.sc);
+        let (talks, proposer, stakes, g) = (w.talks, w.proposer, w.stakes, w.decisiveness.value());
+        let cost = [sim.cost_rate(0, sim.t), sim.cost_rate(1, sim.t)];
+        let value = [sim.value(0, false), sim.value(1, false)];
+        let own = [value[0].at(cost[0]), value[1].at(cost[1])];
+        let public = [
+            value[0].at(sim.public_cost(0)),
+            value[1].at(sim.public_cost(1)),
+        ];
+        let offer = match proposer {
+            None => sim.forum_offer(sim.cost_view),
+            Some(k) => sim.demand(k),
+        };
+        let share = sim.ep.share_of(offer.y[stakes]);
+        let deal = [
+            sim.deal(0, &offer.y, cost[0]),
+            sim.deal(1, &offer.y, cost[1]),
+        ];
+        // Waiting: refuse, fight one round at today's line and cost, and take the offer the
+        // forum would make once it has learnt from the refusal.
+        let r = sim.ep.r;
+        let keep = (-r * talks).exp();
+        let mut wait = [f64::NEG_INFINITY; 2];
+        if proposer.is_none() {
+            for k in 0..2 {
+                let th = sim.threshold(k, &offer.y);
+                let mut view = sim.cost_view;
+                let (lo, hi) = view[k];
+                if th > lo && th < hi {
+                    view[k] = (lo, th);
+                }
+                if view == sim.cost_view {
+                    continue;
+                }
+                let next = sim.forum_offer(view);
+                let line = sim.ep.line[k];
+                let u_line = line[0] + sim.z * (line[1] + sim.z * line[2]);
+                wait[k] = (1.0 - keep) * u_line + keep * sim.deal(k, &next.y, cost[k])
+                    - cost[k] * (1.0 - keep) / r;
+            }
+        }
+        let accepted = [0, 1].map(|k| deal[k] >= own[k].max(wait[k]) - 1e-12);
+        let reason = [0, 1].map(|k| {
+            if accepted[k] {
+                return None;
+            }
+            let own_share = if k == 0 { share } else { 1.0 - share };
+            Some(if deal[k] >= own[k] - 1e-12 {
+                Reason::Waiting
+            } else if deal[k] + sim.leader_cost(k, own_share) >= own[k] - 1e-12 {
+                Reason::Leader
+            } else if deal[k] >= sim.value(k, true).at(cost[k]) - 1e-12 {
+                Reason::Misperception
+            } else {
+                Reason::Gap
+            })
+        });
+        let truth = balance(sim.ep.strength[0], sim.ep.strength[1], g);
+        let believed = |k: usize| (sim.belief[k].mean / sim.ep.v + 1.0) / 2.0;
+        let step = WarStep {
+            round,
+            time: sim.t,
+            front: sim.z,
+            truth,
+            belief: [believed(0), 1.0 - believed(1)],
+            value: own,
+            public_value: public,
+            proposal: share,
+            feasible: offer.feasible,
+            accepted,
+            ceasefire: accepted[0] && accepted[1],
+            reason,
+            cost,
+            cost_view: sim.cost_view,
+            channels_open: sim.channels.iter().filter(|c| c.open).count() as u32,
+        };
+        out.steps.push(step);
+        if step.ceasefire {
+            out.ending = Ending::Ceasefire {
+                round,
+                time: sim.t,
+                share,
+            };
+            return offer.y;
+        }
+        for (k, &yes) in accepted.iter().enumerate() {
+            let th = sim.threshold(k, &offer.y);
+            sim.learn(k, th, yes);
+        }
+        let span = talks.min(horizon - sim.t);
+        if let Some((side, time, collapse)) = sim.fight(span) {
+            out.ending = Ending::Victory {
+                side,
+                round,
+                time,
+                collapse,
+            };
+            return sim.ep.ideal[side].clone();
+        }
+    }
+    // Still at war: the line of contact, the status quo elsewhere.
+    let mut y = sim.ep.sq.clone();
+    y[war(&sim.sc).stakes] = sim.ep.stakes_at(sim.z);
+    y
+}
+
+/// Normalises a value on an issue's scale to 0..1.
+pub(super) fn normalised(scale: Scale, x: f64) -> f64 {
+    ((x - scale.lo) / scale.width()).clamp(0.0, 1.0)
+}
+
+/// The members who guarantee B's security: the scenario's list, or B's supporters.
+pub(super) fn guarantors(sc: &Scenario) -> Vec<Member> {
+    let w = war(sc);
+    match &w.terms.guarantors {
+        Some(list) => list.clone(),
+        None => w
+            .supports
+            .iter()
+            .filter(|s| s.side == 1)
+            .map(|s| s.member)
+            .collect(),
+    }
+}
