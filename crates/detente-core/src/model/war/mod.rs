@@ -433,6 +433,40 @@ pub fn simulate(scenario: &Scenario, seed: u64) -> (Vec<Option<f64>>, WarResult)
     (y.into_iter().map(Some).collect(), out)
 }
 
+/// What a package is worth to each side at the start of the war, beside its value of fighting
+/// on: the numbers a side's answer weighs (each in units of its ideal package held forever).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Valuation {
+    /// Each side's value of a ceasefire on the package: the peace it leads to, less its
+    /// leader's cost.
+    pub deal: [f64; 2],
+    /// Each side's value of fighting on, by its own beliefs and its true cost.
+    pub war: [f64; 2],
+    /// Each side's utility of the package itself.
+    pub utility: [f64; 2],
+    /// Each side's Powell margin for renewing the war at the moment of signing (> 0: renewing
+    /// now beats keeping this peace).
+    pub margin: [f64; 2],
+    /// The hazards of renewal by A and by B at signing, per time unit.
+    pub hazard: [f64; 2],
+}
+
+/// Values package `y` (a value per issue, in the scenario's issue order) for both sides at the
+/// start of the war in `scenario` (with its time-0 shocks applied by the caller).
+pub fn valuation(scenario: &Scenario, y: &[f64]) -> Valuation {
+    let sim = sim::Sim::new(scenario, 0);
+    let cost = [sim.cost_rate(0, 0.0), sim.cost_rate(1, 0.0)];
+    let share = sim.ep.share_of(y[war(scenario).stakes]);
+    let at = peace::Terms::new(&sim, y).at(&sim, 0.0, share, [None, None]);
+    Valuation {
+        deal: [0, 1].map(|k| sim.deal(k, y, cost[k])),
+        war: [0, 1].map(|k| sim.value(k, false).at(cost[k])),
+        utility: [0, 1].map(|k| sim.ep.utility(k, y)),
+        margin: at.margin,
+        hazard: at.hazard,
+    }
+}
+
 /// How a war tends to end across many seeded runs of the same scenario.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Ensemble {

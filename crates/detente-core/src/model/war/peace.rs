@@ -6,8 +6,8 @@
 
 use rand::Rng;
 
-use super::forum::{capability, war};
-use super::sim::{Sim, guarantors, normalised, war_value};
+use super::forum::war;
+use super::sim::{Sim, normalised, war_value};
 use super::{PeaceStep, WarResult};
 
 /// Steps of the grid the peace is examined on, whatever its length.
@@ -70,17 +70,12 @@ impl Terms {
             levels[1].unwrap_or(1.0),
             levels[2].unwrap_or(0.0),
         );
-        let guarantee = g
-            * w.terms.guarantee_share.map_or(0.1, |p| p.value())
-            * guarantors(sc)
-                .iter()
-                .map(|&m| capability(sc, m) * sim.ep.scale)
-                .sum::<f64>();
+        let guarantee = g * w.terms.guarantee_share.map_or(0.1, |p| p.value()) * sim.ep.guarantors;
         let p = w.after.baseline_hazard.value();
         Terms {
             levels,
             guarantee,
-            extra_cost: g * w.terms.guarantee_cost.map_or(0.5, |p| p.value()),
+            extra_cost: g * w.terms.guarantee_cost.map_or(0.0, |p| p.value()),
             base: -(-p).ln_1p() * (1.0 - 0.5 * m),
             kappa: w.after.sensitivity.value(),
             rearm: [w.sides[0].rearm.value(), w.sides[1].rearm.value() * f],

@@ -14,8 +14,8 @@ use super::forum::{actor_camps, camp, capability, cohesion, forum_point, voice, 
 use super::{Ending, Reason, WarResult, WarStep};
 use crate::scenario::{Loss, Member, Scale, Scenario, Target};
 
-/// Iterations of the bisections along the forum's path (2^-24 of its length).
-const BISECT: u32 = 24;
+/// Iterations of the bisections along the forum's path (2^-15 of its length).
+const BISECT: u32 = 16;
 
 /// A side's preferences over one issue: (issue, ideal, weight / total weight, distance to the
 /// farther end of the scale).
@@ -51,6 +51,8 @@ pub(super) struct Epoch {
     pub y0: Vec<f64>,
     /// The status quo package (the line of contact's other issues).
     pub sq: Vec<f64>,
+    /// The guarantors' summed capability, in the strengths' units.
+    pub guarantors: f64,
 }
 
 impl Epoch {
@@ -120,6 +122,7 @@ impl Epoch {
             u_win: [[0.0; 2]; 2],
             y0,
             sq,
+            guarantors: 0.0,
         };
         for k in 0..2 {
             e.u_win[k] = [e.utility(k, &e.ideal[0]), e.utility(k, &e.ideal[1])];
@@ -153,6 +156,10 @@ impl Epoch {
         }
         self.strength = m;
         self.mu = self.drift(m[0], m[1], w.decisiveness.value());
+        self.guarantors = guarantors(sc)
+            .iter()
+            .map(|&g| capability(sc, g) * self.scale)
+            .sum();
     }
 
     /// The drift at strengths a and b.
@@ -496,20 +503,21 @@ impl<'a> Sim<'a> {
         } else if short(self, 0, 1.0, &mut y) > 0.0 {
             f64::INFINITY
         } else {
-            bisect(-1.0, 1.0, |s| short(self, 0, s, &mut y) <= 0.0)
+            bisect_up(-1.0, 1.0, |s| short(self, 0, s, &mut y) <= 0.0)
         };
         let hi = if short(self, 1, 1.0, &mut y) <= 0.0 {
             1.0
         } else if short(self, 1, -1.0, &mut y) > 0.0 {
             f64::NEG_INFINITY
         } else {
-            -bisect(-1.0, 1.0, |s| short(self, 1, -s, &mut y) <= 0.0)
+            bisect(-1.0, 1.0, |s| short(self, 1, s, &mut y) <= 0.0)
         };
         let (s, feasible) = if lo <= hi {
             (0.0f64.clamp(lo, hi), true)
         } else {
+            // A's shortfall falls and B's rises along the path: where they cross.
             let s = bisect(-1.0, 1.0, |s| {
-                short(self, 0, s, &mut y) <= short(self, 1, s, &mut y)
+                short(self, 0, s, &mut y) >= short(self, 1, s, &mut y)
             });
             (s, false)
         };
@@ -591,7 +599,7 @@ impl<'a> Sim<'a> {
         if diff(hi) < 0.0 {
             return hi;
         }
-        bisect(lo, hi, |c| diff(c) >= 0.0)
+        bisect_up(lo, hi, |c| diff(c) >= 0.0)
     }
 
     /// Bayes on an answer with a tremble: the public's uniform belief is cut at the threshold;
@@ -781,6 +789,19 @@ fn bisect(mut lo: f64, mut hi: f64, mut ok: impl FnMut(f64) -> bool) -> f64 {
     lo
 }
 
+/// The smallest x in [lo, hi] with `ok(x)` when `ok` fails below some point and holds at hi.
+fn bisect_up(mut lo: f64, mut hi: f64, mut ok: impl FnMut(f64) -> bool) -> f64 {
+    for _ in 0..BISECT {
+        let mid = 0.5 * (lo + hi);
+        if ok(mid) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    hi
+}
+
 /// Runs the war phase: rounds of talks every `talks` time units until a ceasefire, a victory
 /// or the horizon. Returns the package in force at the end.
 pub(super) fn run(sim: &mut Sim, out: &mut WarResult) -> Vec<f64> {
@@ -816,11 +837,16 @@ pub(super) fn run(sim: &mut Sim, out: &mut WarResult) -> Vec<f64> {
         let r = sim.ep.r;
         let keep = (-r * talks).exp();
         let mut wait = [f64::NEG_INFINITY; 2];
+        let threshold = [0, 1].map(|k| sim.threshold(k, &offer.y));
         if proposer.is_none() {
             for k in 0..2 {
-                let th = sim.threshold(k, &offer.y);
+                // Waiting matters only to a side the offer already satisfies.
+                if deal[k] < own[k] - 1e-12 {
+                    continue;
+                }
                 let mut view = sim.cost_view;
                 let (lo, hi) = view[k];
+                let th = threshold[k];
                 if th > lo && th < hi {
                     view[k] = (lo, th);
                 }
@@ -878,9 +904,11 @@ pub(super) fn run(sim: &mut Sim, out: &mut WarResult) -> Vec<f64> {
             };
             return offer.y;
         }
+        // The public reads every answer against fighting on, as the side waiting for a better
+        // offer expects it to: a refusal while waiting passes for toughness and is paid for
+        // with a better offer (docs/models/war.md, "Answers").
         for (k, &yes) in accepted.iter().enumerate() {
-            let th = sim.threshold(k, &offer.y);
-            sim.learn(k, th, yes);
+            sim.learn(k, threshold[k], yes);
         }
         let span = talks.min(horizon - sim.t);
         if let Some((side, time, collapse)) = sim.fight(span) {
