@@ -543,7 +543,8 @@ pub struct RawChannel {
     /// Noise (standard deviation) of the signal it carries each round; > 0. Default 0.1.
     #[schemars(with = "Option<Param>")]
     pub noise: Option<Sp<Param>>,
-    /// Weight of that signal, in battles' worth of evidence; >= 0. Default 1.
+    /// Weight of that signal: how many readings of the balance with that noise a time unit of
+    /// talks gives; >= 0. Default 1.
     #[schemars(with = "Option<Param>")]
     pub weight: Option<Sp<Param>>,
     /// Issue on which the opener concedes to open the channel.
@@ -578,7 +579,8 @@ pub struct RawTerms {
     /// guarantees; 0..1. Default 0.1.
     #[schemars(with = "Option<Param>")]
     pub guarantee_share: Option<Sp<Param>>,
-    /// Extra cost of renewed war for A at full guarantees, in units of the stakes; >= 0.
+    /// What full guarantees add to A's cost rate of a renewed war, per time unit, in the units
+    /// of `cost`; >= 0. Default 0.
     /// Default 0.5.
     #[schemars(with = "Option<Param>")]
     pub guarantee_cost: Option<Sp<Param>>,
@@ -592,7 +594,8 @@ pub struct RawAfter {
     /// Time units of peace examined, 1..1000. Default 60.
     #[schemars(with = "Option<u32>")]
     pub horizon: Option<Sp<i64>>,
-    /// Probability per time unit of renewed war from other causes, 0..0.999. Default 0.01.
+    /// Probability per time unit of renewed war when both sides' margins for renewing are zero,
+    /// 0..0.999. Default 0.01.
     #[schemars(with = "Option<Param>")]
     pub baseline_hazard: Option<Sp<Param>>,
     /// How fast the hazard rises as a side's reason to attack nears Powell's threshold; >= 0.

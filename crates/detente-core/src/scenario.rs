@@ -690,11 +690,11 @@ pub struct Side {
     pub belief_strength: Param,
     /// What the others believe its cost to be: uniform on [low, high]; `None`: known exactly.
     pub cost_believed: Option<(f64, f64)>,
-    /// What its leader loses from a settlement below `leader_threshold`, in the units of
-    /// `cost`, 0..1e6.
+    /// What its leader loses from a settlement giving the side nothing, falling linearly to
+    /// nothing at `leader_threshold`; in units of the side's ideal package held forever, 0..1e6.
     pub leader_penalty: Param,
-    /// What its leader loses if the side is defeated (Goemans 2000), in the units of `cost`,
-    /// 0..1e6 (default: the side's `leader_penalty`).
+    /// What its leader loses if the side is defeated (Goemans 2000), in units of the side's
+    /// ideal package held forever, 0..1e6 (default: the side's `leader_penalty`).
     pub defeat_penalty: Param,
     /// The share of the stakes below which a settlement costs its leader, 0..1.
     pub leader_threshold: Param,
@@ -727,7 +727,7 @@ pub struct Channel {
     pub open: bool,
     /// Standard deviation of its reading of the battlefield.
     pub noise: Param,
-    /// How many battles' worth of evidence a reading through it is worth.
+    /// How many readings of the balance with that noise a time unit of talks gives.
     pub weight: Param,
     /// The opener's concession: an issue (index into `Scenario::issues`) and the value conceded.
     pub price: Option<(usize, Param)>,
@@ -757,7 +757,8 @@ pub struct Terms {
 pub struct After {
     /// Time units of peace examined, 1..1000.
     pub horizon: u32,
-    /// Probability per time unit of renewed war from other causes, 0..0.999 (default 0.01).
+    /// Probability per time unit of renewed war when both sides' margins for renewing are
+    /// zero, 0..0.999 (default 0.01).
     pub baseline_hazard: Param,
     /// How fast the hazard rises as the margin of the peace falls (default 10).
     pub sensitivity: Param,

@@ -193,13 +193,13 @@ impl Scenario {
             push(
                 "war.front_speed".into(),
                 &w.front_speed,
-                pos,
+                (0.0, 1e6, true),
                 war(WarParam::FrontSpeed),
             );
             push(
                 "war.front_volatility".into(),
                 &w.front_volatility,
-                pos,
+                (0.0, 1e6, true),
                 war(WarParam::FrontVolatility),
             );
             push(

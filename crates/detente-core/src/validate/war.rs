@@ -251,8 +251,9 @@ impl Validator {
             0.2 * width * years,
             "war.front_speed",
             "front speed",
-            &Bounds::above(
+            &Bounds::above_to(
                 0.0,
+                1e6,
                 "how far the front moves per time unit at full superiority, in points of the stakes issue's scale (default: a fifth of the distance between the belligerents' positions a year)",
             ),
         );
@@ -261,8 +262,9 @@ impl Validator {
             0.05 * width * years.sqrt(),
             "war.front_volatility",
             "front volatility",
-            &Bounds::above(
+            &Bounds::above_to(
                 0.0,
+                1e6,
                 "the standard deviation of the front's moves over one time unit, in points of the stakes issue's scale (it grows with the square root of time)",
             ),
         );
@@ -493,7 +495,7 @@ impl Validator {
                     .at(rw.belligerents.span())
                     .field("war.side")
                     .help(format!(
-                        "add [[war.side]] with actor = \"{id}\" and at least its `cost` per round"
+                        "add [[war.side]] with actor = \"{id}\" and at least its `cost` per time unit"
                     )),
                 );
                 ok = false;
@@ -621,7 +623,7 @@ impl Validator {
                     &format!("weight of channel `{id}`"),
                     &Bounds::at_least(
                         0.0,
-                        "how many battles' worth of evidence one round of talks is worth",
+                        "how many readings of the balance with this noise one time unit of talks gives",
                     ),
                 ),
                 price,
@@ -664,7 +666,7 @@ impl Validator {
                 *p.get_ref()
             });
             terms.guarantee_cost = rt.guarantee_cost.as_ref().map(|p| {
-                self.param(p, "war.terms.guarantee_cost", "guarantee cost", &Bounds::closed(0.0, MAX_COST, "extra cost of renewed war for A at full guarantees, in units of the stakes"));
+                self.param(p, "war.terms.guarantee_cost", "guarantee cost", &Bounds::closed(0.0, MAX_COST, "what full guarantees add to A's cost rate of a renewed war, per time unit"));
                 *p.get_ref()
             });
         }
@@ -691,7 +693,7 @@ impl Validator {
                     &Bounds::closed(
                         0.0,
                         MAX_BASELINE_HAZARD,
-                        "the probability per time unit that war resumes from other causes, below 1 (at most 0.999)",
+                        "the probability per time unit that war resumes when neither side gains or loses by renewing it, below 1 (at most 0.999)",
                     ),
                 ),
                 sensitivity: self.req(

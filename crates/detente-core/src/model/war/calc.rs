@@ -106,7 +106,8 @@ impl Belief {
     /// The conjugate update after observing `y`, a reading of mu with variance `noise_var`:
     /// precisions add and the mean is their weighted average.
     pub fn observe(&mut self, y: f64, noise_var: f64) {
-        if !(noise_var.is_finite() && noise_var > 0.0) {
+        // A certain belief, or a reading without information, changes nothing.
+        if !(noise_var.is_finite() && noise_var > 0.0 && self.var > 0.0) {
             return;
         }
         let p0 = 1.0 / self.var;
