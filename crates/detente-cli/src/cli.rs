@@ -42,6 +42,9 @@ pub enum Command {
     Runs(RunsArgs),
     /// Score the models against real decisions (DEU-format data): errors, intervals, ranking.
     Backtest(crate::backtest_cmd::BacktestArgs),
+    /// An argument's claims as contrasts of policies on common futures, with effects and
+    /// intervals (the table in docs/models/war.md).
+    Claims(crate::claims_cmd::ClaimsArgs),
     /// Write one self-contained HTML report (charts inline) for a scenario.
     Report(crate::report_cmd::ReportArgs),
     /// Serve the local web application (127.0.0.1 unless --host says otherwise).

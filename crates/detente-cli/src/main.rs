@@ -8,6 +8,7 @@
 
 mod backtest_cmd;
 mod check_cmd;
+mod claims_cmd;
 mod cli;
 mod compare_cmd;
 mod diagnostics;
@@ -91,6 +92,7 @@ fn main() -> ExitCode {
         Command::Compare(a) => compare_cmd::compare(a),
         Command::Runs(a) => runs_cmd::runs(a),
         Command::Backtest(a) => backtest_cmd::backtest(a),
+        Command::Claims(a) => claims_cmd::claims(a),
         Command::Report(a) => report_cmd::report(a),
         Command::Serve(a) => serve::serve(a),
         Command::Schema => write::write(

@@ -48,7 +48,14 @@ fn parquet_has_nulls_and_booleans_and_says_what_the_csv_says() {
 
     let reader = SerializedFileReader::new(File::open(&pq).unwrap()).unwrap();
     let schema = reader.metadata().file_metadata().schema_descr_ptr();
-    let flags = ["ceasefire", "victory.russia", "victory.ukraine", "ongoing"];
+    let flags = [
+        "ceasefire",
+        "victory.russia",
+        "victory.ukraine",
+        "ongoing",
+        "renewed",
+        "frozen",
+    ];
     let got: Vec<(String, Type, Repetition)> = schema
         .columns()
         .iter()

@@ -530,11 +530,25 @@ pub enum SideField {
     Sanctions,
     /// Share of its capability at war, (0, 1].
     Commitment,
+    /// What its leader loses from a deal that gives the side nothing.
+    LeaderPenalty,
+    /// The share of the stakes below which a deal costs its leader.
+    LeaderThreshold,
+    /// What its leader loses if the side is defeated.
+    DefeatPenalty,
 }
 
 impl SideField {
     /// The parameters' names in a shock's path.
-    pub const NAMES: [&'static str; 4] = ["cost", "cost_growth", "sanctions", "commitment"];
+    pub const NAMES: [&'static str; 7] = [
+        "cost",
+        "cost_growth",
+        "sanctions",
+        "commitment",
+        "leader_penalty",
+        "leader_threshold",
+        "defeat_penalty",
+    ];
 
     /// The name in a shock's path (`cost_growth`).
     pub fn name(self) -> &'static str {
@@ -543,6 +557,9 @@ impl SideField {
             SideField::CostGrowth => "cost_growth",
             SideField::Sanctions => "sanctions",
             SideField::Commitment => "commitment",
+            SideField::LeaderPenalty => "leader_penalty",
+            SideField::LeaderThreshold => "leader_threshold",
+            SideField::DefeatPenalty => "defeat_penalty",
         }
     }
 
@@ -553,6 +570,9 @@ impl SideField {
             "cost_growth" => Some(SideField::CostGrowth),
             "sanctions" => Some(SideField::Sanctions),
             "commitment" => Some(SideField::Commitment),
+            "leader_penalty" => Some(SideField::LeaderPenalty),
+            "leader_threshold" => Some(SideField::LeaderThreshold),
+            "defeat_penalty" => Some(SideField::DefeatPenalty),
             _ => None,
         }
     }
@@ -941,6 +961,9 @@ impl Scenario {
                         SideField::CostGrowth => s.cost_growth = to,
                         SideField::Sanctions => s.sanctions = to,
                         SideField::Commitment => s.commitment = to,
+                        SideField::LeaderPenalty => s.leader_penalty = to,
+                        SideField::LeaderThreshold => s.leader_threshold = to,
+                        SideField::DefeatPenalty => s.defeat_penalty = to,
                     }
                 }
             }

@@ -42,23 +42,8 @@ pub enum WarParam {
         /// 0 for belligerent A, 1 for B.
         side: usize,
     },
-    /// What a side's leader loses from a settlement below its threshold.
-    LeaderPenalty {
-        /// 0 for belligerent A, 1 for B.
-        side: usize,
-    },
-    /// What a side's leader loses if the side is defeated.
-    DefeatPenalty {
-        /// 0 for belligerent A, 1 for B.
-        side: usize,
-    },
     /// The burden at which a side's hazard of collapse equals `war.collapse`.
     Resolve {
-        /// 0 for belligerent A, 1 for B.
-        side: usize,
-    },
-    /// The share below which a settlement costs a side's leader.
-    LeaderThreshold {
         /// 0 for belligerent A, 1 for B.
         side: usize,
     },
@@ -215,6 +200,9 @@ impl Scenario {
                     SideField::Cost,
                     SideField::CostGrowth,
                     SideField::Sanctions,
+                    SideField::LeaderPenalty,
+                    SideField::DefeatPenalty,
+                    SideField::LeaderThreshold,
                 ] {
                     let t = Target::Side { side, field };
                     let p = match field {
@@ -222,6 +210,9 @@ impl Scenario {
                         SideField::Cost => &s.cost,
                         SideField::CostGrowth => &s.cost_growth,
                         SideField::Sanctions => &s.sanctions,
+                        SideField::LeaderPenalty => &s.leader_penalty,
+                        SideField::DefeatPenalty => &s.defeat_penalty,
+                        SideField::LeaderThreshold => &s.leader_threshold,
                     };
                     push(self.target_path(t), p, self.bounds(t), Slot::Field(t));
                 }
@@ -239,18 +230,6 @@ impl Scenario {
                     (0.001, 1e6, false),
                     war(WarParam::BeliefStrength { side }),
                 );
-                push(
-                    format!("{id}.leader_penalty"),
-                    &s.leader_penalty,
-                    cost_like,
-                    war(WarParam::LeaderPenalty { side }),
-                );
-                push(
-                    format!("{id}.defeat_penalty"),
-                    &s.defeat_penalty,
-                    cost_like,
-                    war(WarParam::DefeatPenalty { side }),
-                );
                 if let Some(r) = &s.resolve {
                     push(
                         format!("{id}.resolve"),
@@ -259,12 +238,6 @@ impl Scenario {
                         war(WarParam::Resolve { side }),
                     );
                 }
-                push(
-                    format!("{id}.leader_threshold"),
-                    &s.leader_threshold,
-                    share,
-                    war(WarParam::LeaderThreshold { side }),
-                );
                 push(
                     format!("{id}.rearm"),
                     &s.rearm,
@@ -364,6 +337,10 @@ impl Scenario {
                 SideField::Cost | SideField::Sanctions => (0.0, crate::validate::MAX_COST, false),
                 SideField::CostGrowth => (0.0, 10.0, true),
                 SideField::Commitment => (0.0, 1.0, true),
+                SideField::LeaderPenalty | SideField::DefeatPenalty => {
+                    (0.0, crate::validate::MAX_COST, false)
+                }
+                SideField::LeaderThreshold => (0.0, 1.0, false),
             },
             Target::ChannelOpen { .. } | Target::Forum { .. } => (0.0, 1.0, false),
         }
@@ -385,10 +362,7 @@ impl Scenario {
                     WarParam::Collapse => w.collapse = v,
                     WarParam::WinBelief { side } => w.sides[side].win_belief = Some(v),
                     WarParam::BeliefStrength { side } => w.sides[side].belief_strength = v,
-                    WarParam::LeaderPenalty { side } => w.sides[side].leader_penalty = v,
-                    WarParam::DefeatPenalty { side } => w.sides[side].defeat_penalty = v,
                     WarParam::Resolve { side } => w.sides[side].resolve = Some(v),
-                    WarParam::LeaderThreshold { side } => w.sides[side].leader_threshold = v,
                     WarParam::Rearm { side } => w.sides[side].rearm = v,
                     WarParam::Noise { channel } => w.channels[channel].noise = v,
                     WarParam::Weight { channel } => w.channels[channel].weight = v,

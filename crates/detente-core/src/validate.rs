@@ -252,6 +252,16 @@ fn side_bounds(field: SideField) -> Bounds {
             MAX_COST,
             "sanctions add to the cost per time unit of war, in the units of `cost`",
         ),
+        SideField::LeaderPenalty | SideField::DefeatPenalty => Bounds::closed(
+            0.0,
+            MAX_COST,
+            "what the side's leader loses, in units of the side's ideal package held forever",
+        ),
+        SideField::LeaderThreshold => Bounds::closed(
+            0.0,
+            1.0,
+            "the share of the stakes below which a deal costs the side's leader, 0..1",
+        ),
         SideField::Commitment => {
             Bounds::above_to(0.0, 1.0, "commitment is the share of capability at war")
         }

@@ -3,6 +3,7 @@
 //! Like the core, this crate does no I/O: it turns a scenario and a design into rows of
 //! numbers and summaries, and the command line writes them.
 
+pub mod claims;
 pub mod compare;
 pub mod explore;
 pub mod expr;
