@@ -466,10 +466,12 @@ fn war_json_has_the_timeline() {
         "error",
         "gap",
         "value",
-        "range",
-        "range_width",
+        "public_value",
+        "time",
         "proposal",
+        "feasible",
         "accepted",
+        "reason",
         "ceasefire",
         "cost",
     ] {
@@ -531,7 +533,7 @@ fn trace_shows_the_rounds() {
     let o = run(&["run", UKRAINE, "--trace", "--seed", "1"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
-        o.stdout.contains("Round by round") && o.stdout.contains("belief russia"),
+        o.stdout.contains("round by round") && o.stdout.contains("belief russia"),
         "{}",
         o.stdout
     );

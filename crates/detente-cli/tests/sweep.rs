@@ -137,9 +137,9 @@ fn explore_summarises_for_a_person_and_for_programs() {
         .find(|c| c["name"] == "russia.cost_growth")
         .unwrap();
     assert_eq!(growth["input"], true);
-    // Triangular(1, 1.03, 1.06): the mean is 1.03; 300 Latin-hypercube draws get within 0.002.
+    // Triangular(1, 1.02, 1.04): the mean is 1.02; 300 Latin-hypercube draws get within 0.002.
     assert!(
-        (growth["mean"].as_f64().unwrap() - 1.03).abs() < 0.002,
+        (growth["mean"].as_f64().unwrap() - 1.02).abs() < 0.002,
         "{growth}"
     );
     assert!(
@@ -299,7 +299,7 @@ fn discover_finds_what_would_need_to_be_true() {
             "discover",
             WAR,
             "--where",
-            "ceasefire_month <= 12",
+            "ceasefire_month <= 2",
             "--runs",
             "2000",
             "--format",
@@ -375,7 +375,7 @@ fn sensitivity_ranks_the_inputs() {
         assert_eq!(o.code, 0, "{method}: {}", o.stderr);
         let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
         assert_eq!(v["results"][0]["output"], "territory.outcome");
-        assert_eq!(v["results"][0]["inputs"].as_array().unwrap().len(), 7);
+        assert_eq!(v["results"][0]["inputs"].as_array().unwrap().len(), 8);
     }
     let o = run_in(d.path(), &["sensitivity", WAR, "--output", "territory"]);
     assert_eq!(o.code, 1);

@@ -63,7 +63,10 @@ fn same_mean(name: &str, what: &str, x: &[f64], y: &[f64]) {
     if x.is_empty() && y.is_empty() {
         return;
     }
-    assert!((mx - my).abs() <= 3.0 * se + 1e-9, "{name}: {what} {mx} vs {my}, se {se}");
+    assert!(
+        (mx - my).abs() <= 3.0 * se + 1e-9,
+        "{name}: {what} {mx} vs {my}, se {se}"
+    );
 }
 
 /// Medians agree: the share of one arm's values below the other's median is 1/2 within three

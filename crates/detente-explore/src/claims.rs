@@ -33,7 +33,10 @@ impl Measure {
     pub fn words(&self, unit: &str) -> String {
         match self {
             Measure::CeasefireWithin(t) => {
-                format!("P(ceasefire within {} {unit}s)", detente_core::param::fmt_num(*t))
+                format!(
+                    "P(ceasefire within {} {unit}s)",
+                    detente_core::param::fmt_num(*t)
+                )
             }
             Measure::ShareA => "A's expected share of the stakes".into(),
             Measure::Outcome(issue) => format!("mean outcome on `{issue}`"),
@@ -229,11 +232,7 @@ fn effect(c: &Claim, pairs: &[(f64, f64)]) -> Effect {
     let (base, treatment) = (mean(&|p| p.0), mean(&|p| p.1));
     let d = treatment - base;
     let var = if pairs.len() > 1 {
-        pairs
-            .iter()
-            .map(|p| (p.1 - p.0 - d).powi(2))
-            .sum::<f64>()
-            / (n - 1.0)
+        pairs.iter().map(|p| (p.1 - p.0 - d).powi(2)).sum::<f64>() / (n - 1.0)
     } else {
         f64::NAN
     };

@@ -666,7 +666,16 @@ impl Validator {
                 *p.get_ref()
             });
             terms.guarantee_cost = rt.guarantee_cost.as_ref().map(|p| {
-                self.param(p, "war.terms.guarantee_cost", "guarantee cost", &Bounds::closed(0.0, MAX_COST, "what full guarantees add to A's cost rate of a renewed war, per time unit"));
+                self.param(
+                    p,
+                    "war.terms.guarantee_cost",
+                    "guarantee cost",
+                    &Bounds::closed(
+                        0.0,
+                        MAX_COST,
+                        "what full guarantees add to A's cost rate of a renewed war, per time unit",
+                    ),
+                );
                 *p.get_ref()
             });
         }
