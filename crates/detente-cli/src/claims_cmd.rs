@@ -23,7 +23,7 @@ pub struct ClaimsArgs {
     /// The scenario file (TOML); its policies are the arms of the contrasts.
     pub file: PathBuf,
     /// The claims: a TOML file with `source` and a `[[claim]]` per claim (id, claim,
-    /// mechanism, base, treatment, measure, expected), e.g. scenarios/ukraine-claims.toml.
+    /// mechanism, base, treatment, measure, expected), e.g. scenarios/claims/ukraine-ceasefire-2026.toml.
     #[arg(long)]
     pub claims: PathBuf,
     /// Futures per arm.

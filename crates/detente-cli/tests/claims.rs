@@ -7,7 +7,7 @@ mod common;
 use common::{detente, output, root};
 
 const SCENARIO: &str = "scenarios/ukraine-ceasefire-2026.toml";
-const CLAIMS: &str = "scenarios/ukraine-claims.toml";
+const CLAIMS: &str = "scenarios/claims/ukraine-ceasefire-2026.toml";
 
 fn claims(runs: &str) -> common::Out {
     output(

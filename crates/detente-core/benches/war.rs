@@ -1,4 +1,5 @@
-//! One 60-round run of the bundled ceasefire scenario, and the static models on the EC case.
+//! One run of the bundled ceasefire scenario (talks until a ceasefire, victory or the horizon,
+//! then the peace after it), and the static models on the EC case.
 //! `cargo bench -p detente-core --bench war`.
 
 // criterion_group! makes an undocumented `pub fn benches`; a bench has no readers of docs.
@@ -20,7 +21,7 @@ fn war(c: &mut Criterion) {
     let sc = load("scenarios/ukraine-ceasefire-2026.toml").at_start();
     let m = model::by_name("war").unwrap();
     let mut seed = 0u64;
-    c.bench_function("war: one 60-round run of ukraine-ceasefire-2026", |b| {
+    c.bench_function("war: one run of ukraine-ceasefire-2026", |b| {
         b.iter(|| {
             seed = seed.wrapping_add(1);
             black_box(m.run(black_box(&sc), &RunOptions { seed }).unwrap())

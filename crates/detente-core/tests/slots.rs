@@ -71,7 +71,12 @@ fn with_optional_war_numbers(text: &str) -> String {
                 "leader_penalty" => &["defeat_penalty = 0.3", "resolve = 2"],
                 _ => &[],
             };
-            std::iter::once(line.to_string()).chain(extra.iter().map(|s| s.to_string()))
+            // Only the numbers the file leaves out: a key twice is not TOML.
+            let missing = extra.iter().filter(|s| {
+                let name = s.split(" = ").next().unwrap_or("");
+                !text.contains(&format!("\n{name} = "))
+            });
+            std::iter::once(line.to_string()).chain(missing.map(|s| s.to_string()))
         })
         .collect::<Vec<_>>()
         .join("\n")

@@ -214,8 +214,8 @@ fn beliefs_stay_at_a_known_truth_and_learn_at_the_kalman_rate() {
     }
     // A believes it holds 0.8 of the balance (truth 0.6): error 0.2, closing as 6 / (6 + t).
     let runs = 400;
-    let mut err_at = vec![0.0; 13];
-    let mut n = vec![0usize; 13];
+    let mut err_at = [0.0; 13];
+    let mut n = [0usize; 13];
     for seed in 0..runs {
         let w = war_of(&wrong, seed);
         for s in &w.steps {
@@ -336,7 +336,6 @@ struct Stats {
     mean_time: f64,
     share_b: f64,
     renewed: f64,
-    median_time: f64,
 }
 
 /// Common random numbers: the same seeds 0..runs for every arm.
@@ -365,13 +364,11 @@ fn stats(sc: &Scenario, runs: u64) -> Stats {
             renewed += w.renewal[2].unwrap();
         }
     }
-    times.sort_by(f64::total_cmp);
     let n = runs as f64;
     Stats {
         ceasefire: cf / n,
         share_b: share_b / n,
         renewed: if cf > 0.0 { renewed / cf } else { f64::NAN },
-        median_time: times[times.len() / 2],
         mean_time: times.iter().sum::<f64>() / n,
     }
 }

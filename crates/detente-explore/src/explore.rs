@@ -251,7 +251,14 @@ mod tests {
             .collect();
         assert_eq!(
             named,
-            ["ceasefire", "victory.russia", "victory.ukraine", "ongoing"]
+            [
+                "ceasefire",
+                "victory.russia",
+                "victory.ukraine",
+                "ongoing",
+                "renewed",
+                "frozen"
+            ]
         );
         for run in 0..10 {
             let row = plan.row(run).unwrap();

@@ -303,7 +303,7 @@ mod tests {
         );
         let html = r.to_html();
         for expected in [
-            "bargaining range",
+            "One path (seed",
             "value of fighting",
             "Renewed war",
             "ceasefire_month &lt;= 12",

@@ -504,7 +504,7 @@ async fn run_returns_the_reports_charts_with_scenario_text_escaped() {
         findings[0]
             .as_str()
             .unwrap()
-            .starts_with("This run (seed 0)"),
+            .starts_with("Across 1000 seeded futures"),
         "{findings:?}"
     );
     assert!(

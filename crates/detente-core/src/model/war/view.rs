@@ -147,7 +147,7 @@ pub fn section(sc: &Scenario, w: &WarOutput, seed: u64) -> Option<Section> {
     })
 }
 
-/// The war's timeline: the front, each side's value of fighting on, the bargaining range, the
+/// The war's timeline: the front, each side's value of fighting on, the
 /// proposals and the ending.
 fn timeline(sc: &Scenario, w: &WarOutput, unit: &str) -> Option<Chart> {
     let war = sc.war.as_ref()?;
