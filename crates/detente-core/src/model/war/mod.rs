@@ -457,7 +457,7 @@ pub fn valuation(scenario: &Scenario, y: &[f64]) -> Valuation {
     let sim = sim::Sim::new(scenario, 0);
     let cost = [sim.cost_rate(0, 0.0), sim.cost_rate(1, 0.0)];
     let share = sim.ep.share_of(y[war(scenario).stakes]);
-    let at = peace::Terms::new(&sim, y).at(&sim, 0.0, share, [None, None]);
+    let at = peace::Terms::new(&sim, y).at(&sim, 0.0, share, [None, None], None);
     Valuation {
         deal: [0, 1].map(|k| sim.deal(k, y, cost[k])),
         war: [0, 1].map(|k| sim.value(k, false).at(cost[k])),

@@ -87,7 +87,15 @@ impl Terms {
 
     /// The peace `u` time units after the ceasefire on a line giving A `share`; `cost[k]`
     /// overrides side k's cost rate (the forum values a side at its public estimate).
-    pub(super) fn at(&self, sim: &Sim, u: f64, share: f64, cost: [Option<f64>; 2]) -> At {
+    /// `renew[k][j]` for j != k is computed only for the side `valued` (the rest is 0).
+    pub(super) fn at(
+        &self,
+        sim: &Sim,
+        u: f64,
+        share: f64,
+        cost: [Option<f64>; 2],
+        valued: Option<usize>,
+    ) -> At {
         let w = war(&sim.sc);
         let g = w.decisiveness.value();
         let (s, r) = (sim.ep.s, sim.ep.r);
@@ -108,7 +116,15 @@ impl Terms {
             };
             war_value(k, share, mu, s, r, &sim.stakes(k)).at(cost[k] + extra)
         };
-        let renew = [0, 1].map(|k| [value(k, 0, now), value(k, 1, now)]);
+        let renew = [0, 1].map(|k| {
+            [0, 1].map(|j| {
+                if j == k || valued == Some(k) {
+                    value(k, j, now)
+                } else {
+                    0.0
+                }
+            })
+        });
         let later_own = [value(0, 0, later), value(1, 1, later)];
         let keep = (-r * self.ahead).exp();
         let margin = [0, 1].map(|k| {
@@ -149,7 +165,7 @@ pub(super) fn after(sim: &mut Sim, y: &[f64], out: &mut WarResult) {
     out.peace.reserve(PEACE_STEPS as usize);
     for i in 0..PEACE_STEPS {
         let u0 = du * f64::from(i);
-        let at = terms.at(sim, u0 + 0.5 * du, share, [None, None]);
+        let at = terms.at(sim, u0 + 0.5 * du, share, [None, None], None);
         let h = at.hazard[0] + at.hazard[1];
         for (slot, &mark) in RENEWAL_HORIZONS.iter().enumerate() {
             let mark = f64::from(mark);

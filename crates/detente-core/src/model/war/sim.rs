@@ -14,8 +14,9 @@ use super::forum::{actor_camps, camp, capability, cohesion, forum_point, voice, 
 use super::{Ending, Reason, WarResult, WarStep};
 use crate::scenario::{Loss, Member, Scale, Scenario, Target};
 
-/// Iterations of the bisections along the forum's path (2^-15 of its length).
-const BISECT: u32 = 16;
+/// The most iterations of a root search, and its tolerance relative to the bracket's scale.
+const MAX_ITER: u32 = 60;
+const TOL: f64 = 1e-9;
 
 /// A side's preferences over one issue: (issue, ideal, weight / total weight, distance to the
 /// farther end of the scale).
@@ -473,6 +474,7 @@ impl<'a> Sim<'a> {
             0.0,
             share,
             [k == 0, k == 1].map(|own| own.then_some(cost)),
+            Some(k),
         );
         let u = self.ep.utility(k, y);
         let h = at.hazard[0] + at.hazard[1];
@@ -498,27 +500,36 @@ impl<'a> Sim<'a> {
             need[k] - sim.deal(k, y, costs[k])
         };
         // A's shortfall falls along the path towards A's ideal, B's rises.
-        let lo = if short(self, 0, -1.0, &mut y) <= 0.0 {
+        let a = [-1.0, 1.0].map(|s| short(self, 0, s, &mut y));
+        let lo = if a[0] <= 0.0 {
             -1.0
-        } else if short(self, 0, 1.0, &mut y) > 0.0 {
+        } else if a[1] > 0.0 {
             f64::INFINITY
         } else {
-            bisect_up(-1.0, 1.0, |s| short(self, 0, s, &mut y) <= 0.0)
+            crossing((-1.0, a[0]), (1.0, a[1]), |s| short(self, 0, s, &mut y))
         };
-        let hi = if short(self, 1, 1.0, &mut y) <= 0.0 {
+        let b = [-1.0, 1.0].map(|s| short(self, 1, s, &mut y));
+        let hi = if b[1] <= 0.0 {
             1.0
-        } else if short(self, 1, -1.0, &mut y) > 0.0 {
+        } else if b[0] > 0.0 {
             f64::NEG_INFINITY
         } else {
-            bisect(-1.0, 1.0, |s| short(self, 1, s, &mut y) <= 0.0)
+            crossing((-1.0, b[0]), (1.0, b[1]), |s| short(self, 1, s, &mut y))
         };
         let (s, feasible) = if lo <= hi {
             (0.0f64.clamp(lo, hi), true)
         } else {
-            // A's shortfall falls and B's rises along the path: where they cross.
-            let s = bisect(-1.0, 1.0, |s| {
-                short(self, 0, s, &mut y) >= short(self, 1, s, &mut y)
-            });
+            // Where the two shortfalls are equal: A's less B's falls along the path.
+            let gap =
+                |sim: &Sim, s: f64, y: &mut Vec<f64>| short(sim, 0, s, y) - short(sim, 1, s, y);
+            let ends = (a[0] - b[0], a[1] - b[1]);
+            let s = if ends.0 <= 0.0 {
+                -1.0
+            } else if ends.1 >= 0.0 {
+                1.0
+            } else {
+                crossing((-1.0, ends.0), (1.0, ends.1), |s| gap(self, s, &mut y))
+            };
             (s, false)
         };
         self.ep.path(s, &mut y);
@@ -591,15 +602,16 @@ impl<'a> Sim<'a> {
     fn threshold(&self, k: usize, y: &[f64]) -> f64 {
         let (lo, hi) = self.cost_view[k];
         let v = self.value(k, false);
-        // Refuses iff deal(c) < W(c); the difference rises with c. Bisection on the start cost.
+        // Refuses iff deal(c) < W(c); the difference rises with c.
         let diff = |c0: f64| self.deal(k, y, self.grown(k, c0)) - v.at(self.grown(k, c0));
-        if diff(lo) >= 0.0 {
+        let (d_lo, d_hi) = (diff(lo), diff(hi));
+        if d_lo >= 0.0 {
             return lo;
         }
-        if diff(hi) < 0.0 {
+        if d_hi < 0.0 {
             return hi;
         }
-        bisect_up(lo, hi, |c| diff(c) >= 0.0)
+        crossing((lo, -d_lo), (hi, -d_hi), |c| -diff(c))
     }
 
     /// Bayes on an answer with a tremble: the public's uniform belief is cut at the threshold;
@@ -776,30 +788,42 @@ impl<'a> Sim<'a> {
     }
 }
 
-/// The largest x in [lo, hi] with `ok(x)` when `ok` holds at lo and fails above some point.
-fn bisect(mut lo: f64, mut hi: f64, mut ok: impl FnMut(f64) -> bool) -> f64 {
-    for _ in 0..BISECT {
-        let mid = 0.5 * (lo + hi);
-        if ok(mid) {
-            lo = mid;
+/// Where a monotone `f` changes sign between two points, by the Illinois variant of regula
+/// falsi (Dowell & Jarratt 1971): superlinear on smooth functions, never leaving the bracket.
+/// `a` and `b` are (x, f(x)) with f <= 0 at one and > 0 at the other; returns the end of the
+/// final bracket where f <= 0, so that the answer always satisfies the condition it stands for.
+fn crossing(a: (f64, f64), b: (f64, f64), mut f: impl FnMut(f64) -> f64) -> f64 {
+    let ((mut xa, mut fa), (mut xb, mut fb)) = (a, b);
+    let mut side = 0i8;
+    for _ in 0..MAX_ITER {
+        if (xb - xa).abs() <= TOL * (1.0 + xa.abs().max(xb.abs())) {
+            break;
+        }
+        let secant = (xa * fb - xb * fa) / (fb - fa);
+        let (lo, hi) = (xa.min(xb), xa.max(xb));
+        let x = if secant.is_finite() && secant > lo && secant < hi {
+            secant
         } else {
-            hi = mid;
+            0.5 * (xa + xb)
+        };
+        let fx = f(x);
+        if (fx > 0.0) == (fb > 0.0) {
+            xb = x;
+            fb = fx;
+            if side == -1 {
+                fa *= 0.5;
+            }
+            side = -1;
+        } else {
+            xa = x;
+            fa = fx;
+            if side == 1 {
+                fb *= 0.5;
+            }
+            side = 1;
         }
     }
-    lo
-}
-
-/// The smallest x in [lo, hi] with `ok(x)` when `ok` fails below some point and holds at hi.
-fn bisect_up(mut lo: f64, mut hi: f64, mut ok: impl FnMut(f64) -> bool) -> f64 {
-    for _ in 0..BISECT {
-        let mid = 0.5 * (lo + hi);
-        if ok(mid) {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-    }
-    hi
+    if fa <= 0.0 { xa } else { xb }
 }
 
 /// Runs the war phase: rounds of talks every `talks` time units until a ceasefire, a victory
