@@ -221,6 +221,10 @@ fn war(out: &mut String, s: &Scenario, w: &War) {
             let _ = writeln!(out, "resolve = {}", param(r));
         }
         let _ = writeln!(out, "rearm = {}", param(&side.rearm));
+        let _ = writeln!(out, "removal = {}", param(&side.removal));
+        if let Some(a) = side.successor {
+            let _ = writeln!(out, "successor = {}", actor(a));
+        }
     }
     for sup in &w.supports {
         out.push_str("\n[[war.support]]\n");

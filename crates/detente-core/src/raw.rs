@@ -509,6 +509,14 @@ pub struct RawSide {
     /// Default 0.
     #[schemars(with = "Option<Param>")]
     pub rearm: Option<Sp<Param>>,
+    /// Hazard per time unit of its leader's removal at the worst prospects (times one minus
+    /// its value of fighting on), 0..1e6. Default 0: the leader stays.
+    #[schemars(with = "Option<Param>")]
+    pub removal: Option<Sp<Param>>,
+    /// The actor whose positions and saliences the side takes when its leader is removed.
+    /// Default: the same positions, without the leader's penalties.
+    #[schemars(with = "Option<String>")]
+    pub successor: Option<Sp<String>>,
 }
 
 /// `[[war.support]]`: a supporter sends a share of its capability to one side.

@@ -536,11 +536,13 @@ pub enum SideField {
     LeaderThreshold,
     /// What its leader loses if the side is defeated.
     DefeatPenalty,
+    /// The hazard of its leader's removal when the side's prospects are at their worst.
+    Removal,
 }
 
 impl SideField {
     /// The parameters' names in a shock's path.
-    pub const NAMES: [&'static str; 7] = [
+    pub const NAMES: [&'static str; 8] = [
         "cost",
         "cost_growth",
         "sanctions",
@@ -548,6 +550,7 @@ impl SideField {
         "leader_penalty",
         "leader_threshold",
         "defeat_penalty",
+        "removal",
     ];
 
     /// The name in a shock's path (`cost_growth`).
@@ -560,6 +563,7 @@ impl SideField {
             SideField::LeaderPenalty => "leader_penalty",
             SideField::LeaderThreshold => "leader_threshold",
             SideField::DefeatPenalty => "defeat_penalty",
+            SideField::Removal => "removal",
         }
     }
 
@@ -573,6 +577,7 @@ impl SideField {
             "leader_penalty" => Some(SideField::LeaderPenalty),
             "leader_threshold" => Some(SideField::LeaderThreshold),
             "defeat_penalty" => Some(SideField::DefeatPenalty),
+            "removal" => Some(SideField::Removal),
             _ => None,
         }
     }
@@ -718,6 +723,12 @@ pub struct Side {
     pub defeat_penalty: Param,
     /// The share of the stakes below which a settlement costs its leader, 0..1.
     pub leader_threshold: Param,
+    /// Hazard per time unit that its leader is removed, times one minus the side's value of
+    /// fighting on (0..1): it rises as defeat and costs loom (Goemans 2000). 0..1e6, default 0.
+    pub removal: Param,
+    /// The actor whose positions and saliences the side takes when its leader is removed (where
+    /// it has them); `None`: the same positions. A new leader carries no personal penalties.
+    pub successor: Option<usize>,
     /// The accumulated burden (time integral of its cost rate, in the units of `cost`) at which
     /// its hazard of collapse equals `War::collapse`, > 0; `None`: it never collapses.
     pub resolve: Option<Param>,
@@ -964,6 +975,7 @@ impl Scenario {
                         SideField::LeaderPenalty => s.leader_penalty = to,
                         SideField::LeaderThreshold => s.leader_threshold = to,
                         SideField::DefeatPenalty => s.defeat_penalty = to,
+                        SideField::Removal => s.removal = to,
                     }
                 }
             }

@@ -203,6 +203,7 @@ impl Scenario {
                     SideField::LeaderPenalty,
                     SideField::DefeatPenalty,
                     SideField::LeaderThreshold,
+                    SideField::Removal,
                 ] {
                     let t = Target::Side { side, field };
                     let p = match field {
@@ -213,6 +214,7 @@ impl Scenario {
                         SideField::LeaderPenalty => &s.leader_penalty,
                         SideField::DefeatPenalty => &s.defeat_penalty,
                         SideField::LeaderThreshold => &s.leader_threshold,
+                        SideField::Removal => &s.removal,
                     };
                     push(self.target_path(t), p, self.bounds(t), Slot::Field(t));
                 }
@@ -337,7 +339,7 @@ impl Scenario {
                 SideField::Cost | SideField::Sanctions => (0.0, crate::validate::MAX_COST, false),
                 SideField::CostGrowth => (0.0, 10.0, true),
                 SideField::Commitment => (0.0, 1.0, true),
-                SideField::LeaderPenalty | SideField::DefeatPenalty => {
+                SideField::LeaderPenalty | SideField::DefeatPenalty | SideField::Removal => {
                     (0.0, crate::validate::MAX_COST, false)
                 }
                 SideField::LeaderThreshold => (0.0, 1.0, false),

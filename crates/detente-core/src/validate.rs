@@ -257,6 +257,11 @@ fn side_bounds(field: SideField) -> Bounds {
             MAX_COST,
             "what the side's leader loses, in units of the side's ideal package held forever",
         ),
+        SideField::Removal => Bounds::closed(
+            0.0,
+            MAX_COST,
+            "the hazard per time unit that the side's leader is removed when its prospects are at their worst; 0 = the leader stays",
+        ),
         SideField::LeaderThreshold => Bounds::closed(
             0.0,
             1.0,

@@ -644,3 +644,98 @@ fn a_refused_channel_is_reported_and_silent() {
     assert_eq!(w.refused.first().map(|r| r.0), Some(0));
     assert!(w.steps.iter().all(|s| s.channels_open == 0));
 }
+
+/// A war between equals that lasts (each sure it holds three quarters of the balance), with a
+/// hazard of removal for each leader and, for A, a successor at `successor_x` on the stakes.
+fn removable(cap_a: f64, removal: [f64; 2], successor_x: Option<f64>) -> Scenario {
+    let successor = successor_x.map_or(String::new(), |x| {
+        format!(
+            "[[actor]]\nid = \"heir\"\ncapability = 1\nposition = {{ x = {x} }}\nsalience = {{ x = 1 }}\n"
+        )
+    });
+    let heir = if successor_x.is_some() {
+        "successor = \"heir\""
+    } else {
+        ""
+    };
+    parse_toml(&format!(
+        r#"format = 1
+[scenario]
+time_unit = "month"
+[[issue]]
+id = "x"
+status_quo = 50
+[[actor]]
+id = "a"
+capability = {cap_a}
+position = {{ x = 100 }}
+salience = {{ x = 1 }}
+[[actor]]
+id = "b"
+capability = 100
+position = {{ x = 0 }}
+salience = {{ x = 1 }}
+{successor}
+[war]
+belligerents = ["a", "b"]
+stakes = "x"
+horizon = 60
+forum = ["a", "b"]
+[[war.side]]
+actor = "a"
+cost = 0.0002
+win_belief = 0.75
+belief_strength = 120
+removal = {}
+{heir}
+[[war.side]]
+actor = "b"
+cost = 0.0002
+win_belief = 0.75
+belief_strength = 120
+removal = {}
+"#,
+        removal[0], removal[1]
+    ))
+    .unwrap_or_else(|d| panic!("{d:#?}"))
+}
+
+/// Goemans (2000): the leader of the side whose prospects are worse is removed more often. A
+/// has 60% of B's capability; both leaders face the same hazard at the worst prospects.
+#[test]
+fn the_leader_of_the_weaker_side_is_removed_more_often() {
+    let sc = removable(60.0, [0.02, 0.02], None);
+    let mut removed = [0u32; 2];
+    for seed in 0..RUNS {
+        for &(k, _) in &war_of(&sc, seed).leaders {
+            removed[k] += 1;
+        }
+    }
+    eprintln!(
+        "leaders removed: A {}, B {} of {RUNS}",
+        removed[0], removed[1]
+    );
+    assert!(removed[0] > removed[1] && removed[1] > 0, "{removed:?}");
+}
+
+/// A successor who wants less of the stakes ends the war sooner; without a hazard of removal
+/// nobody is removed and the war is the one without successors at all.
+#[test]
+fn a_dovish_successor_ends_the_war_sooner() {
+    let (stays, falls) = (
+        removable(100.0, [0.0, 0.0], Some(10.0)),
+        removable(100.0, [0.5, 0.0], Some(10.0)),
+    );
+    let plain = removable(100.0, [0.0, 0.0], None);
+    for seed in 0..50 {
+        let (x, y) = (war_of(&stays, seed), war_of(&plain, seed));
+        assert!(x.leaders.is_empty());
+        assert_eq!(x.steps, y.steps);
+    }
+    let (s0, s1) = (stats(&stays, RUNS), stats(&falls, RUNS));
+    eprintln!(
+        "P(ceasefire) {} -> {}, mean length {} -> {}",
+        s0.ceasefire, s1.ceasefire, s0.mean_time, s1.mean_time
+    );
+    assert!(s1.ceasefire > s0.ceasefire && s1.mean_time < s0.mean_time);
+}

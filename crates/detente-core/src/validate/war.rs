@@ -482,6 +482,31 @@ impl Validator {
                     *r.get_ref()
                 }),
                 rearm: self.req(&rs.rearm, 0.0, &f("rearm"), &subj("rearmament rate"), &Bounds::closed(0.0, 1.0, "growth rate of strength per time unit of peace, e.g. 0.01 = 1% a time unit")),
+                removal: self.req(&rs.removal, 0.0, &f("removal"), &subj("leader removal hazard"), &side_bounds(SideField::Removal)),
+                successor: rs.successor.as_ref().and_then(|name| {
+                    let found = self.actors.iter().position(|a| a.id == *name.get_ref());
+                    match found {
+                        Some(a) if belligerents.contains(&a) => {
+                            self.err(
+                                Diagnostic::error(format!("the successor `{}` is a belligerent", name.get_ref()))
+                                    .at(name.span())
+                                    .field(f("successor"))
+                                    .help("name an actor that stands for the new leader, not either side of the war"),
+                            );
+                            None
+                        }
+                        Some(a) => Some(a),
+                        None => {
+                            self.err(
+                                Diagnostic::error(format!("unknown actor `{}`", name.get_ref()))
+                                    .at(name.span())
+                                    .field(f("successor"))
+                                    .help(did_you_mean(name.get_ref(), &self.actors.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), "actor")),
+                            );
+                            None
+                        }
+                    }
+                }),
             };
             sides[k] = Some(side);
         }

@@ -386,6 +386,8 @@ pub struct WarResult {
     pub terms: [Option<f64>; 3],
     /// How long the war lasted: to the ceasefire or victory, or the horizon.
     pub duration: f64,
+    /// Leaders removed during the war: (side, time).
+    pub leaders: Vec<(usize, f64)>,
 }
 
 /// One point of the peace after a ceasefire.
@@ -420,6 +422,7 @@ pub fn simulate(scenario: &Scenario, seed: u64) -> (Vec<Option<f64>>, WarResult)
         opened: Vec::new(),
         terms: [None; 3],
         duration: f64::from(war(scenario).horizon),
+        leaders: Vec::new(),
     };
     let y = sim::run(&mut sim, &mut out);
     match out.ending {
@@ -494,6 +497,8 @@ pub struct Ensemble {
     pub broken_by_a: Option<f64>,
     /// Share of the ceasefires that froze into "neither war nor peace".
     pub frozen: Option<f64>,
+    /// Share of the runs in which A's, and B's, leader was removed during the war.
+    pub leader_removed: [f64; 2],
     /// Refusals over all rounds of all runs, by reason, in [`Reason::ALL`]'s order.
     pub refusals: [u64; 4],
     /// Mean absolute belief gap over all rounds of all runs.
@@ -511,11 +516,15 @@ pub fn ensemble(
     let mut renewal = [0.0; 3];
     let (mut broken, mut by_a, mut frozen) = (0u64, 0u64, 0u64);
     let mut refusals = [0u64; 4];
+    let mut removed = [0u64; 2];
     let mut durations = Vec::with_capacity(runs as usize);
     for seed in first_seed..first_seed + runs {
         crate::cancel::check()?;
         let (_, w) = simulate(scenario, seed);
         durations.push(w.duration);
+        for &(k, _) in &w.leaders {
+            removed[k] += 1;
+        }
         match w.ending {
             Ending::Ceasefire { time, share: x, .. } => {
                 cf += 1;
@@ -562,6 +571,7 @@ pub fn ensemble(
         broken: per(broken),
         broken_by_a: (broken > 0).then(|| by_a as f64 / broken as f64),
         frozen: per(frozen),
+        leader_removed: removed.map(|x| x as f64 / n),
         refusals,
         mean_abs_gap: gap / n,
     })

@@ -78,6 +78,15 @@ fn ensemble_sentences(sc: &Scenario, e: &crate::model::war::Ensemble) -> Vec<Str
         s.push('.');
         out.push(s);
     }
+    if e.leader_removed.iter().any(|&x| x > 0.0) {
+        out.push(format!(
+            "A new leader took office during the war in {} of futures for {} and {} for {}.",
+            pct(e.leader_removed[0]),
+            name(0),
+            pct(e.leader_removed[1]),
+            name(1)
+        ));
+    }
     let sampled = sc.uncertain_slots().len();
     out.push(if sampled == 0 {
         "The scenario writes no number as a range: only the seeds vary.".to_string()
@@ -182,6 +191,8 @@ pub struct WarOutput {
     pub terms: BTreeMap<String, Option<f64>>,
     /// Which side's value of fighting on fell most between the first round and the last.
     pub moved: Option<Moved>,
+    /// Leaders removed on this path during the war: (id of the side, time).
+    pub leaders_removed: Vec<(String, f64)>,
     /// This path's refusals by reason.
     pub refusals: BTreeMap<String, u32>,
     /// How far the sides' beliefs were from the truth.
@@ -399,6 +410,13 @@ fn war_output(sc: &Scenario, w: &WarResult, seed: u64) -> WarOutput {
         }
         summary.push(s);
     }
+    for &(k, t) in &w.leaders {
+        summary.push(format!(
+            "On this path {}'s leader is removed in {unit} {}; a successor takes over.",
+            names[k],
+            t1(t)
+        ));
+    }
     for &(c, r) in &w.refused {
         summary.push(format!(
             "Channel `{}` was refused in round {r}.",
@@ -430,6 +448,11 @@ fn war_output(sc: &Scenario, w: &WarResult, seed: u64) -> WarOutput {
         frozen: w.frozen,
         terms,
         moved,
+        leaders_removed: w
+            .leaders
+            .iter()
+            .map(|&(k, t)| (ids[k].clone(), t))
+            .collect(),
         refusals,
         misperception,
         channels_opened: w

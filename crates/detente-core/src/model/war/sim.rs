@@ -696,6 +696,44 @@ impl<'a> Sim<'a> {
         }
     }
 
+    /// Each leader still in office may fall over the round just fought, at its hazard times one
+    /// minus its side's value of fighting on (Goemans 2000: losing leaders go). A side whose
+    /// leader falls takes its successor's positions and saliences, and the new leader carries
+    /// none of the old one's penalties. No random number is drawn for a side without a hazard.
+    fn remove_leaders(&mut self, value: [f64; 2], span: f64, out: &mut WarResult) {
+        let mut changed = false;
+        for (k, &v) in value.iter().enumerate() {
+            let rate = war(&self.sc).sides[k].removal.value();
+            if rate <= 0.0 || out.leaders.iter().any(|l| l.0 == k) {
+                continue;
+            }
+            let p = -(-rate * (1.0 - v.clamp(0.0, 1.0)) * span).exp_m1();
+            let u: f64 = self.rng.random();
+            if u >= p {
+                continue;
+            }
+            out.leaders.push((k, self.t));
+            let w = war(&self.sc);
+            let (actor, successor) = (w.belligerents[k], w.sides[k].successor);
+            let sc = self.sc.to_mut();
+            if let Some(a) = successor {
+                for j in 0..sc.issues.len() {
+                    if let Some(st) = sc.actors[a].stances[j] {
+                        sc.actors[actor].stances[j] = Some(st);
+                    }
+                }
+            }
+            if let Some(w) = &mut sc.war {
+                w.sides[k].leader_penalty = crate::Param::Fixed(0.0);
+                w.sides[k].defeat_penalty = crate::Param::Fixed(0.0);
+            }
+            changed = true;
+        }
+        if changed {
+            self.refresh();
+        }
+    }
+
     /// Fights for a time `span`: the front in `substeps` increments per step, each checked for
     /// a crossing in between by the Brownian bridge; beliefs watch the front and listen to open
     /// channels; burdens accrue and may break a side. Returns the victor, if any, and when.
@@ -944,6 +982,7 @@ pub(super) fn run(sim: &mut Sim, out: &mut WarResult) -> Vec<f64> {
             };
             return sim.ep.ideal[side].clone();
         }
+        sim.remove_leaders(own, span, out);
     }
     // Still at war: the line of contact, the status quo elsewhere.
     let mut y = sim.ep.sq.clone();
