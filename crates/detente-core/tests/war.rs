@@ -384,8 +384,11 @@ const RUNS: u64 = 2_000;
 /// P(ceasefire) (Fearon 1995: higher costs widen the range).
 #[test]
 fn higher_cost_growth_lowers_the_value_of_fighting_and_brings_ceasefires() {
-    let base = parity(100.0, "cost_growth = 1.01", "");
-    let hot = parity(100.0, "cost_growth = 1.04", "");
+    // Optimism worth three years of evidence (ten years, the parity default, settles nothing
+    // in either arm): some wars end within five years as it fades or costs mount.
+    let beliefs = [(0.75, 36.0); 2];
+    let base = parity_believing(100.0, beliefs, "cost_growth = 1.01", "");
+    let hot = parity_believing(100.0, beliefs, "cost_growth = 1.04", "");
     let (s0, s1) = (stats(&base, RUNS), stats(&hot, RUNS));
     eprintln!(
         "P(ceasefire) {} -> {}; mean length {} -> {}",
@@ -488,8 +491,13 @@ fn parity(cap_a: f64, side_a: &str, side_b: &str) -> Scenario {
 
 /// The same with each side's belief (its share of the balance, months of evidence) given.
 fn parity_believing(cap_a: f64, beliefs: [(f64, f64); 2], side_a: &str, side_b: &str) -> Scenario {
+    let text = parity_text(cap_a, beliefs, side_a, side_b);
+    parse_toml(&text).unwrap_or_else(|d| panic!("{d:#?}"))
+}
+
+fn parity_text(cap_a: f64, beliefs: [(f64, f64); 2], side_a: &str, side_b: &str) -> String {
     let [(belief, strength), (belief_b, strength_b)] = beliefs;
-    parse_toml(&format!(
+    format!(
         r#"format = 1
 [scenario]
 time_unit = "month"
@@ -524,8 +532,7 @@ win_belief = {belief_b}
 belief_strength = {strength_b}
 {side_b}
 "#
-    ))
-    .unwrap_or_else(|d| panic!("{d:#?}"))
+    )
 }
 
 /// Plausible by construction: with the unit's defaults, at rough parity, military victory
@@ -648,56 +655,24 @@ fn a_refused_channel_is_reported_and_silent() {
 /// A war between equals that lasts (each sure it holds three quarters of the balance), with a
 /// hazard of removal for each leader and, for A, a successor at `successor_x` on the stakes.
 fn removable(cap_a: f64, removal: [f64; 2], successor_x: Option<f64>) -> Scenario {
-    let successor = successor_x.map_or(String::new(), |x| {
-        format!(
-            "[[actor]]\nid = \"heir\"\ncapability = 1\nposition = {{ x = {x} }}\nsalience = {{ x = 1 }}\n"
-        )
-    });
     let heir = if successor_x.is_some() {
-        "successor = \"heir\""
+        "\nsuccessor = \"heir\""
     } else {
         ""
     };
-    parse_toml(&format!(
-        r#"format = 1
-[scenario]
-time_unit = "month"
-[[issue]]
-id = "x"
-status_quo = 50
-[[actor]]
-id = "a"
-capability = {cap_a}
-position = {{ x = 100 }}
-salience = {{ x = 1 }}
-[[actor]]
-id = "b"
-capability = 100
-position = {{ x = 0 }}
-salience = {{ x = 1 }}
-{successor}
-[war]
-belligerents = ["a", "b"]
-stakes = "x"
-horizon = 60
-forum = ["a", "b"]
-[[war.side]]
-actor = "a"
-cost = 0.0002
-win_belief = 0.75
-belief_strength = 120
-removal = {}
-{heir}
-[[war.side]]
-actor = "b"
-cost = 0.0002
-win_belief = 0.75
-belief_strength = 120
-removal = {}
-"#,
-        removal[0], removal[1]
-    ))
-    .unwrap_or_else(|d| panic!("{d:#?}"))
+    let mut text = parity_text(
+        cap_a,
+        [(0.75, 120.0); 2],
+        &format!("removal = {}{heir}", removal[0]),
+        &format!("removal = {}", removal[1]),
+    );
+    if let Some(x) = successor_x {
+        let actor = format!(
+            "[[actor]]\nid = \"heir\"\ncapability = 1\nposition = {{ x = {x} }}\nsalience = {{ x = 1 }}\n"
+        );
+        text = text.replacen("[war]\n", &format!("{actor}[war]\n"), 1);
+    }
+    parse_toml(&text).unwrap_or_else(|d| panic!("{d:#?}"))
 }
 
 /// Goemans (2000): the leader of the side whose prospects are worse is removed more often. A

@@ -85,12 +85,18 @@ pub const HERMITE: [(f64, f64); 5] = [
 ];
 
 /// E[f(X)] for X ~ N(mean, var) by [`HERMITE`]; one evaluation when the variance is negligible.
-pub fn normal_expect(mean: f64, var: f64, mut f: impl FnMut(f64) -> f64) -> f64 {
+/// `T` is a number or a vector of them (the war model takes two expectations in one pass).
+pub fn normal_expect<T>(mean: f64, var: f64, mut f: impl FnMut(f64) -> T) -> T
+where
+    T: Default + std::ops::Add<Output = T> + std::ops::Mul<f64, Output = T>,
+{
     if var <= 1e-18 {
         return f(mean);
     }
     let sd = var.sqrt();
-    HERMITE.iter().map(|&(x, w)| w * f(mean + sd * x)).sum()
+    HERMITE
+        .iter()
+        .fold(T::default(), |acc, &(x, w)| acc + f(mean + sd * x) * w)
 }
 
 /// A normal belief about the front's drift mu.

@@ -9,7 +9,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use super::calc::{Belief, HERMITE, Passage, balance, bridge_crossing, line_flow, passage};
+use super::calc::{Belief, Passage, balance, bridge_crossing, line_flow, normal_expect, passage};
 use super::forum::{actor_camps, camp, capability, cohesion, forum_point, voice, war};
 use super::{Ending, Reason, WarResult, WarStep};
 use crate::scenario::{Loss, Member, Scale, Scenario, Target};
@@ -232,7 +232,7 @@ impl Epoch {
 }
 
 /// Side k's value of fighting on, linear in its cost rate c: W = p - c k.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub(super) struct Value {
     pub p: f64,
     pub k: f64,
@@ -241,6 +241,26 @@ pub(super) struct Value {
 impl Value {
     pub(super) fn at(&self, c: f64) -> f64 {
         self.p - c * self.k
+    }
+}
+
+impl std::ops::Add for Value {
+    type Output = Value;
+    fn add(self, o: Value) -> Value {
+        Value {
+            p: self.p + o.p,
+            k: self.k + o.k,
+        }
+    }
+}
+
+impl std::ops::Mul<f64> for Value {
+    type Output = Value;
+    fn mul(self, w: f64) -> Value {
+        Value {
+            p: self.p * w,
+            k: self.k * w,
+        }
     }
 }
 
@@ -270,17 +290,7 @@ pub(super) fn war_value(k: usize, z: f64, mu: f64, s: f64, r: f64, st: &Stakes) 
 
 /// The same over a normal belief about the drift, by Gauss-Hermite.
 fn war_value_belief(k: usize, z: f64, b: Belief, s: f64, r: f64, st: &Stakes) -> Value {
-    if b.var <= 1e-18 {
-        return war_value(k, z, b.mean, s, r, st);
-    }
-    let sd = b.var.sqrt();
-    let mut out = Value { p: 0.0, k: 0.0 };
-    for &(x, w) in &HERMITE {
-        let v = war_value(k, z, b.mean + sd * x, s, r, st);
-        out.p += w * v.p;
-        out.k += w * v.k;
-    }
-    out
+    normal_expect(b.mean, b.var, |mu| war_value(k, z, mu, s, r, st))
 }
 
 struct Channel {
