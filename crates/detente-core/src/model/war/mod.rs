@@ -459,10 +459,10 @@ pub struct Valuation {
 pub fn valuation(scenario: &Scenario, y: &[f64]) -> Valuation {
     let sim = sim::Sim::new(scenario, 0);
     let cost = [sim.cost_rate(0, 0.0), sim.cost_rate(1, 0.0)];
-    let share = sim.ep.share_of(y[war(scenario).stakes]);
-    let at = peace::Terms::new(&sim, y).at(&sim, 0.0, share, [None, None], None);
+    let prospect = sim.prospect(y);
+    let at = prospect.at(prospect.cost);
     Valuation {
-        deal: [0, 1].map(|k| sim.deal(k, y, cost[k])),
+        deal: [0, 1].map(|k| sim.deal_on(&prospect, k, cost[k])),
         war: [0, 1].map(|k| sim.value(k, false).at(cost[k])),
         utility: [0, 1].map(|k| sim.ep.utility(k, y)),
         margin: at.margin,

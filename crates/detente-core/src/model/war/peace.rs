@@ -6,8 +6,9 @@
 
 use rand::Rng;
 
+use super::calc::{Passage, passage};
 use super::forum::war;
-use super::sim::{Sim, normalised, war_value};
+use super::sim::{Sim, Value, normalised, war_value_from};
 use super::{PeaceStep, WarResult};
 
 /// Steps of the grid the peace is examined on, whatever its length.
@@ -40,19 +41,40 @@ pub(super) struct Terms {
     damp: f64,
 }
 
-/// The state of the peace at one moment.
+/// The state of the peace at one moment, for given cost rates.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct At {
     /// Hazard of renewal by A and by B, per time unit.
     pub hazard: [f64; 2],
     /// Powell margins of A and B (> 0: renewing now beats keeping the peace).
     pub margin: [f64; 2],
-    /// `renew[k][j]`: side k's value of a war that j renews now.
-    pub renew: [[f64; 2]; 2],
-    /// A's share of the balance when A attacks (the guarantors fighting for B).
-    pub balance: f64,
     /// Intensity of violations, 0..1.
     pub violations: f64,
+}
+
+/// The peace some time after a ceasefire, apart from the sides' cost rates: every war value is
+/// linear in its side's cost rate, so one set of first passages serves any costs
+/// ([`Prospect::at`]); a root search over a cost costs no further passage.
+#[derive(Debug, Clone)]
+pub(super) struct Prospect {
+    /// A's share of the line the ceasefire leaves.
+    pub share: f64,
+    /// Each side's utility of the package.
+    pub u: [f64; 2],
+    /// `renew[k][j]`: side k's value of a war that j renews now (the cross values j != k are
+    /// zero unless asked for).
+    pub renew: [[Value; 2]; 2],
+    /// Each side's value of the war it could renew `ahead` later.
+    later: [Value; 2],
+    /// Discount over the look-ahead, e^{-r ahead}.
+    keep: f64,
+    base: f64,
+    kappa: f64,
+    damp: f64,
+    /// A's share of the balance when A attacks (the guarantors fighting for B).
+    pub balance: f64,
+    /// Each side's true cost rate at the time of the valuation.
+    pub cost: [f64; 2],
 }
 
 impl Terms {
@@ -85,17 +107,10 @@ impl Terms {
         }
     }
 
-    /// The peace `u` time units after the ceasefire on a line giving A `share`; `cost[k]`
-    /// overrides side k's cost rate (the forum values a side at its public estimate).
-    /// `renew[k][j]` for j != k is computed only for the side `valued` (the rest is 0).
-    pub(super) fn at(
-        &self,
-        sim: &Sim,
-        u: f64,
-        share: f64,
-        cost: [Option<f64>; 2],
-        valued: Option<usize>,
-    ) -> At {
+    /// The peace `u` time units after the ceasefire on a line giving A `share`, valued with
+    /// each side's beliefs about the balance; `cross` asks for the values of a war the other
+    /// side renews, which only a side weighing a deal needs.
+    pub(super) fn prospect(&self, sim: &Sim, u: f64, share: f64, cross: bool) -> Prospect {
         let w = war(&sim.sc);
         let g = w.decisiveness.value();
         let (s, r) = (sim.ep.s, sim.ep.r);
@@ -103,46 +118,84 @@ impl Terms {
             |t: f64| [0, 1].map(|k| sim.ep.strength[k] * (self.rearm[k] * t).exp().min(1e300));
         let now = grown(u);
         let later = grown(u + self.ahead);
-        let cost = [0, 1].map(|k| cost[k].unwrap_or_else(|| sim.cost_rate(k, sim.t)));
+        let stakes = [sim.stakes(0), sim.stakes(1)];
         // Each side's error about the balance carries over into the peace.
         let bias = [0, 1].map(|k| sim.belief[k].mean - sim.ep.mu);
-        let value = |k: usize, attacker: usize, m: [f64; 2]| {
+        let drift = |attacker: usize, m: [f64; 2]| {
             let b = m[1] + if attacker == 0 { self.guarantee } else { 0.0 };
-            let mu = sim.ep.drift(m[0], b, g) + bias[k];
-            let extra = if attacker == 0 && k == 0 {
-                self.extra_cost
-            } else {
-                0.0
-            };
-            war_value(k, share, mu, s, r, &sim.stakes(k)).at(cost[k] + extra)
+            sim.ep.drift(m[0], b, g)
         };
-        let renew = [0, 1].map(|k| {
-            [0, 1].map(|j| {
-                if j == k || valued == Some(k) {
-                    value(k, j, now)
-                } else {
-                    0.0
+        // Passages already computed, by drift: sides with the same belief share them.
+        let mut seen: [(f64, Passage); 6] = [(f64::NAN, Passage { a: 0.0, b: 0.0 }); 6];
+        let mut n = 0;
+        let mut value = |k: usize, attacker: usize, m: [f64; 2]| {
+            let mu = drift(attacker, m) + bias[k];
+            let pass = match seen[..n].iter().find(|e| e.0 == mu) {
+                Some(e) => e.1,
+                None => {
+                    let p = passage(share, mu, s, r);
+                    seen[n] = (mu, p);
+                    n += 1;
+                    p
                 }
-            })
-        });
-        let later_own = [value(0, 0, later), value(1, 1, later)];
-        let keep = (-r * self.ahead).exp();
+            };
+            let v = war_value_from(k, share, mu, s, r, &stakes[k], pass);
+            if attacker == 0 && k == 0 {
+                // Guarantees raise A's cost of a war it renews.
+                Value {
+                    p: v.p - self.extra_cost * v.k,
+                    k: v.k,
+                }
+            } else {
+                v
+            }
+        };
+        let zero = Value::default();
+        let renew = [
+            [
+                value(0, 0, now),
+                if cross { value(0, 1, now) } else { zero },
+            ],
+            [
+                if cross { value(1, 0, now) } else { zero },
+                value(1, 1, now),
+            ],
+        ];
+        let later = [value(0, 0, later), value(1, 1, later)];
+        Prospect {
+            share,
+            u: self.u,
+            renew,
+            later,
+            keep: (-r * self.ahead).exp(),
+            base: self.base,
+            kappa: self.kappa,
+            damp: self.damp,
+            balance: super::calc::balance(now[0], now[1] + self.guarantee, g),
+            cost: [sim.cost_rate(0, sim.t), sim.cost_rate(1, sim.t)],
+        }
+    }
+}
+
+impl Prospect {
+    /// Margins, hazards and violations when the sides' cost rates are `cost`.
+    pub(super) fn at(&self, cost: [f64; 2]) -> At {
+        let own = [self.renew[0][0].at(cost[0]), self.renew[1][1].at(cost[1])];
+        let later = [self.later[0].at(cost[0]), self.later[1].at(cost[1])];
         let margin = [0, 1].map(|k| {
             let o = 1 - k;
             let (uk, uo) = (self.u[k], self.u[o]);
             // Later the stronger side can press for more, down to what the other could then
             // win by war, but no lower.
-            let pressed = uk - (later_own[o] - uo).max(0.0);
-            let later_k = uk.min(later_own[k].max(pressed));
-            renew[k][k] - ((1.0 - keep) * uk + keep * later_k)
+            let pressed = uk - (later[o] - uo).max(0.0);
+            let later_k = uk.min(later[k].max(pressed));
+            own[k] - ((1.0 - self.keep) * uk + self.keep * later_k)
         });
         let hazard = margin.map(|m| (0.5 * self.base * (self.kappa * m).exp()).min(MAX_HAZARD));
         let top = margin[0].max(margin[1]);
         At {
             hazard,
             margin,
-            renew,
-            balance: super::calc::balance(now[0], now[1] + self.guarantee, g),
             violations: self.damp / (1.0 + (-self.kappa * top).exp()),
         }
     }
@@ -158,6 +211,7 @@ pub(super) fn after(sim: &mut Sim, y: &[f64], out: &mut WarResult) {
     out.terms = terms.levels;
     let horizon = f64::from(w.after.horizon);
     let du = horizon / f64::from(PEACE_STEPS);
+    let cost = [sim.cost_rate(0, sim.t), sim.cost_rate(1, sim.t)];
     let draw: f64 = -(1.0 - sim.rng.random::<f64>()).ln();
     let pick: f64 = sim.rng.random();
     let mut cum = 0.0;
@@ -165,7 +219,8 @@ pub(super) fn after(sim: &mut Sim, y: &[f64], out: &mut WarResult) {
     out.peace.reserve(PEACE_STEPS as usize);
     for i in 0..PEACE_STEPS {
         let u0 = du * f64::from(i);
-        let at = terms.at(sim, u0 + 0.5 * du, share, [None, None], None);
+        let prospect = terms.prospect(sim, u0 + 0.5 * du, share, false);
+        let at = prospect.at(cost);
         let h = at.hazard[0] + at.hazard[1];
         for (slot, &mark) in RENEWAL_HORIZONS.iter().enumerate() {
             let mark = f64::from(mark);
@@ -184,7 +239,7 @@ pub(super) fn after(sim: &mut Sim, y: &[f64], out: &mut WarResult) {
             time: u0 + du,
             hazard: at.hazard,
             margin: at.margin,
-            balance: at.balance,
+            balance: prospect.balance,
             violations: at.violations,
             renewal: -(-cum).exp_m1(),
         });

@@ -11,6 +11,7 @@ use rand_distr::{Distribution, StandardNormal};
 
 use super::calc::{Belief, Passage, balance, bridge_crossing, line_flow, normal_expect, passage};
 use super::forum::{actor_camps, camp, capability, cohesion, forum_point, voice, war};
+use super::peace::Prospect;
 use super::{Ending, Reason, WarResult, WarStep};
 use crate::scenario::{Loss, Member, Scale, Scenario, Target};
 
@@ -279,7 +280,19 @@ pub(super) struct Stakes {
 /// the line's flow while it lasts, the victory packages discounted, the leader's penalty for
 /// defeat, and the annuity factor that multiplies the cost rate.
 pub(super) fn war_value(k: usize, z: f64, mu: f64, s: f64, r: f64, st: &Stakes) -> Value {
-    let pass: Passage = passage(z, mu, s, r);
+    war_value_from(k, z, mu, s, r, st, passage(z, mu, s, r))
+}
+
+/// [`war_value`] with the first passage already computed.
+pub(super) fn war_value_from(
+    k: usize,
+    z: f64,
+    mu: f64,
+    s: f64,
+    r: f64,
+    st: &Stakes,
+    pass: Passage,
+) -> Value {
     let flow = line_flow(z, mu, s, r, st.line, pass);
     let lose = if k == 0 { pass.b } else { pass.a };
     Value {
@@ -317,7 +330,6 @@ pub(super) struct Sim<'a> {
     pub burden: [f64; 2],
     channels: Vec<Channel>,
     applied: Vec<bool>,
-    buf: Vec<f64>,
 }
 
 /// The forum's (or a proposer's) package and what it expected.
@@ -326,6 +338,34 @@ pub(super) struct Offer {
     pub y: Vec<f64>,
     /// Whether both sides' expected demands could be met.
     pub feasible: bool,
+}
+
+/// The prospects of the packages on the forum's path valued so far in a round, by position:
+/// a prospect does not depend on the costs, and nothing else it depends on moves within a
+/// round, so the forum's second search (for a side waiting) reuses the first one's.
+#[derive(Default)]
+pub(super) struct PathMemo {
+    seen: Vec<(f64, Prospect)>,
+    y: Vec<f64>,
+}
+
+impl PathMemo {
+    /// Forgets every prospect (the round is over).
+    pub(super) fn clear(&mut self) {
+        self.seen.clear();
+    }
+
+    fn get(&mut self, sim: &Sim, s: f64) -> &Prospect {
+        let i = match self.seen.iter().position(|e| e.0 == s) {
+            Some(i) => i,
+            None => {
+                sim.ep.path(s, &mut self.y);
+                self.seen.push((s, sim.prospect(&self.y)));
+                self.seen.len() - 1
+            }
+        };
+        &self.seen[i].1
+    }
 }
 
 impl<'a> Sim<'a> {
@@ -355,7 +395,6 @@ impl<'a> Sim<'a> {
             burden: [0.0; 2],
             channels,
             applied: vec![false; sc.shocks.len()],
-            buf: Vec::new(),
             ep,
         };
         // The front starts at the stakes' status quo, as the run leaves it (a policy or a
@@ -472,148 +511,159 @@ impl<'a> Sim<'a> {
         side.leader_penalty.value() * ((th - share) / th).clamp(0.0, 1.0)
     }
 
-    /// Side k's value of a ceasefire on package y when its cost rate is `cost`: the package
-    /// while the peace holds, and the renewed war at the hazard the peace starts with
-    /// (`super::peace`), less its leader's cost.
-    pub(super) fn deal(&self, k: usize, y: &[f64], cost: f64) -> f64 {
-        let stakes = war(&self.sc).stakes;
-        let share = self.ep.share_of(y[stakes]);
-        let peace = super::peace::Terms::new(self, y);
-        let at = peace.at(
-            self,
-            0.0,
-            share,
-            [k == 0, k == 1].map(|own| own.then_some(cost)),
-            Some(k),
-        );
-        let u = self.ep.utility(k, y);
+    /// The peace a ceasefire on y starts with, for any cost rates.
+    pub(super) fn prospect(&self, y: &[f64]) -> Prospect {
+        let share = self.ep.share_of(y[war(&self.sc).stakes]);
+        super::peace::Terms::new(self, y).prospect(self, 0.0, share, true)
+    }
+
+    /// Side k's value of a ceasefire on the package of prospect `p` when its cost rate is
+    /// `cost` (the other side's is its true one): the package while the peace holds, and the
+    /// renewed war at the hazard the peace starts with (`super::peace`), less its leader's
+    /// cost.
+    pub(super) fn deal_on(&self, p: &Prospect, k: usize, cost: f64) -> f64 {
+        let mut c = p.cost;
+        c[k] = cost;
+        let at = p.at(c);
         let h = at.hazard[0] + at.hazard[1];
         let r = self.ep.r;
-        let v = (r * u + at.hazard[0] * at.renew[k][0] + at.hazard[1] * at.renew[k][1]) / (r + h);
-        let own = if k == 0 { share } else { 1.0 - share };
+        let renew = p.renew[k].map(|v| v.at(cost));
+        let v = (r * p.u[k] + at.hazard[0] * renew[0] + at.hazard[1] * renew[1]) / (r + h);
+        let own = if k == 0 { p.share } else { 1.0 - p.share };
         v - self.leader_cost(k, own)
     }
 
     /// The forum's offer: the package nearest its own along its path that it expects both
-    /// sides to accept, valuing each side with the public estimate of its cost; when none
-    /// exists, the package where the two expected shortfalls are equal.
-    pub(super) fn forum_offer(&mut self, view: [(f64, f64); 2]) -> Offer {
+    /// sides to accept, valuing each side with the public estimate of its cost (`view`) and
+    /// its value of fighting on (`values`, this round's); when none exists, the package where
+    /// the two expected shortfalls are equal. A's shortfall falls along the path towards A's
+    /// ideal and B's rises, so the forum's own package settles it when both accept it, and
+    /// otherwise one side's crossing on one half of the path does.
+    pub(super) fn forum_offer(
+        &self,
+        view: [(f64, f64); 2],
+        values: [Value; 2],
+        memo: &mut PathMemo,
+    ) -> (Offer, Prospect) {
         let costs = [0, 1].map(|k| {
             let (lo, hi) = view[k];
             self.grown(k, 0.5 * (lo + hi))
         });
-        let need = [0, 1].map(|k| self.value(k, false).at(costs[k]));
-        let mut y = std::mem::take(&mut self.buf);
-        // Shortfall of side k at s (> 0: it is expected to refuse).
-        let short = |sim: &Sim, k: usize, s: f64, y: &mut Vec<f64>| {
-            sim.ep.path(s, y);
-            need[k] - sim.deal(k, y, costs[k])
+        let need = [0, 1].map(|k| values[k].at(costs[k]));
+        // Each side's shortfall at s (> 0: it is expected to refuse).
+        let short = |memo: &mut PathMemo, s: f64| {
+            let p = memo.get(self, s);
+            [0, 1].map(|k| need[k] - self.deal_on(p, k, costs[k]))
         };
-        // A's shortfall falls along the path towards A's ideal, B's rises.
-        let a = [-1.0, 1.0].map(|s| short(self, 0, s, &mut y));
-        let lo = if a[0] <= 0.0 {
-            -1.0
-        } else if a[1] > 0.0 {
-            f64::INFINITY
+        let at0 = short(memo, 0.0);
+        let found = if at0[0] <= 0.0 && at0[1] <= 0.0 {
+            Some(0.0)
+        } else if at0[0] > 0.0 && at0[1] > 0.0 {
+            None
         } else {
-            crossing((-1.0, a[0]), (1.0, a[1]), |s| short(self, 0, s, &mut y))
-        };
-        let b = [-1.0, 1.0].map(|s| short(self, 1, s, &mut y));
-        let hi = if b[1] <= 0.0 {
-            1.0
-        } else if b[0] > 0.0 {
-            f64::NEG_INFINITY
-        } else {
-            crossing((-1.0, b[0]), (1.0, b[1]), |s| short(self, 1, s, &mut y))
-        };
-        let (s, feasible) = if lo <= hi {
-            (0.0f64.clamp(lo, hi), true)
-        } else {
-            // Where the two shortfalls are equal: A's less B's falls along the path.
-            let gap =
-                |sim: &Sim, s: f64, y: &mut Vec<f64>| short(sim, 0, s, y) - short(sim, 1, s, y);
-            let ends = (a[0] - b[0], a[1] - b[1]);
-            let s = if ends.0 <= 0.0 {
-                -1.0
-            } else if ends.1 >= 0.0 {
-                1.0
+            // The side that refuses the forum's package is A (towards s = 1) or B (s = -1).
+            let (k, end) = if at0[0] > 0.0 { (0, 1.0) } else { (1, -1.0) };
+            let far = short(memo, end)[k];
+            if far > 0.0 {
+                None
             } else {
-                crossing((-1.0, ends.0), (1.0, ends.1), |s| gap(self, s, &mut y))
+                let x = crossing((0.0, at0[k]), (end, far), |s| short(memo, s)[k]);
+                (short(memo, x)[1 - k] <= 0.0).then_some(x)
+            }
+        };
+        let s = found.unwrap_or_else(|| {
+            // Where the two shortfalls are equal: A's less B's falls along the path.
+            let gap = |memo: &mut PathMemo, s: f64| {
+                let d = short(memo, s);
+                d[0] - d[1]
             };
-            (s, false)
-        };
+            let g0 = at0[0] - at0[1];
+            let end = if g0 > 0.0 { 1.0 } else { -1.0 };
+            let far = gap(memo, end);
+            if (end > 0.0 && far >= 0.0) || (end < 0.0 && far <= 0.0) {
+                end
+            } else {
+                crossing((0.0, g0), (end, far), |s| gap(memo, s))
+            }
+        });
+        let prospect = memo.get(self, s).clone();
+        let mut y = Vec::with_capacity(self.ep.y0.len());
         self.ep.path(s, &mut y);
-        let out = Offer {
-            y: y.clone(),
-            feasible,
+        let offer = Offer {
+            y,
+            feasible: found.is_some(),
         };
-        self.buf = y;
-        out
+        (offer, prospect)
     }
 
     /// A belligerent's take-it-or-leave-it demand: the point of the path that maximises its
     /// expected value when the other accepts iff its cost is above the level that makes the
     /// offer worth its war, that cost uniform on the public interval (Fearon 1995).
-    pub(super) fn demand(&mut self, k: usize) -> Offer {
+    pub(super) fn demand(&self, k: usize, values: [Value; 2]) -> (Offer, Prospect) {
         let o = 1 - k;
         let own_cost = self.cost_rate(k, self.t);
-        let own = self.value(k, false).at(own_cost);
-        let other = self.value(o, false);
+        let own = values[k].at(own_cost);
+        let other = values[o];
         let (lo, hi) = self.cost_view[o];
         let (lo, hi) = (self.grown(o, lo), self.grown(o, hi));
         let mid = 0.5 * (lo + hi);
         let dir = if k == 0 { 1.0 } else { -1.0 };
-        let mut y = std::mem::take(&mut self.buf);
-        let mut payoff = |sim: &Sim, s: f64| {
-            sim.ep.path(dir * s, &mut y);
-            let d_other = sim.deal(o, &y, mid);
-            let threshold = (other.p - d_other) / other.k;
+        let mut y = Vec::with_capacity(self.ep.y0.len());
+        let mut payoff = |s: f64| {
+            self.ep.path(dir * s, &mut y);
+            let p = self.prospect(&y);
+            let threshold = (other.p - self.deal_on(&p, o, mid)) / other.k;
             let accept = if hi - lo <= 1e-15 {
                 if threshold <= lo { 1.0 } else { 0.0 }
             } else {
                 ((hi - threshold) / (hi - lo)).clamp(0.0, 1.0)
             };
-            accept * sim.deal(k, &y, own_cost) + (1.0 - accept) * own
+            accept * self.deal_on(&p, k, own_cost) + (1.0 - accept) * own
         };
         // A coarse grid, then a golden-section search around its best point.
         let grid = 40;
         let mut best = (f64::NEG_INFINITY, 0.0);
         for i in 0..=grid {
-            let s = -1.0 + 2.0 * i as f64 / grid as f64;
-            let p = payoff(self, s);
+            let s = -1.0 + 2.0 * f64::from(i) / f64::from(grid);
+            let p = payoff(s);
             if p > best.0 {
                 best = (p, s);
             }
         }
-        let h = 2.0 / grid as f64;
+        let h = 2.0 / f64::from(grid);
         let (mut a, mut b) = ((best.1 - h).max(-1.0), (best.1 + h).min(1.0));
         let phi = 0.5 * (5f64.sqrt() - 1.0);
+        let (mut c, mut d) = (b - phi * (b - a), a + phi * (b - a));
+        let (mut fc, mut fd) = (payoff(c), payoff(d));
         for _ in 0..40 {
-            let (c, d) = (b - phi * (b - a), a + phi * (b - a));
-            if payoff(self, c) >= payoff(self, d) {
-                b = d;
+            if fc >= fd {
+                (b, d, fd) = (d, c, fc);
+                c = b - phi * (b - a);
+                fc = payoff(c);
             } else {
-                a = c;
+                (a, c, fc) = (c, d, fd);
+                d = a + phi * (b - a);
+                fd = payoff(d);
             }
         }
         let s = 0.5 * (a + b);
-        let s = if payoff(self, s) >= best.0 { s } else { best.1 };
+        let s = if payoff(s) >= best.0 { s } else { best.1 };
         self.ep.path(dir * s, &mut y);
-        let out = Offer {
-            y: y.clone(),
-            feasible: true,
-        };
-        self.buf = y;
-        out
+        let prospect = self.prospect(&y);
+        let offer = Offer { y, feasible: true };
+        (offer, prospect)
     }
 
-    /// The cost rate (at the start) below which side k refuses y: the public learns from its
-    /// answer that its cost is below (a refusal) or above (an acceptance) this level.
-    fn threshold(&self, k: usize, y: &[f64]) -> f64 {
+    /// The cost rate (at the start) below which side k refuses the package of prospect `p`,
+    /// `v` its value of fighting on: the public learns from its answer that its cost is below
+    /// (a refusal) or above (an acceptance) this level.
+    fn threshold(&self, k: usize, p: &Prospect, v: Value) -> f64 {
         let (lo, hi) = self.cost_view[k];
-        let v = self.value(k, false);
         // Refuses iff deal(c) < W(c); the difference rises with c.
-        let diff = |c0: f64| self.deal(k, y, self.grown(k, c0)) - v.at(self.grown(k, c0));
+        let diff = |c0: f64| {
+            let c = self.grown(k, c0);
+            self.deal_on(p, k, c) - v.at(c)
+        };
         let (d_lo, d_hi) = (diff(lo), diff(hi));
         if d_lo >= 0.0 {
             return lo;
@@ -879,6 +929,7 @@ fn crossing(a: (f64, f64), b: (f64, f64), mut f: impl FnMut(f64) -> f64) -> f64 
 pub(super) fn run(sim: &mut Sim, out: &mut WarResult) -> Vec<f64> {
     let horizon = f64::from(war(&sim.sc).horizon);
     let mut round = 0u32;
+    let mut memo = PathMemo::default();
     while sim.t < horizon - 1e-9 {
         round += 1;
         let mut changed = sim.apply_shocks();
@@ -887,7 +938,7 @@ pub(super) fn run(sim: &mut Sim, out: &mut WarResult) -> Vec<f64> {
             sim.refresh();
         }
         let w = war(&sim.sc);
-        let (talks, proposer, stakes, g) = (w.talks, w.proposer, w.stakes, w.decisiveness.value());
+        let (talks, proposer, g) = (w.talks, w.proposer, w.decisiveness.value());
         let cost = [sim.cost_rate(0, sim.t), sim.cost_rate(1, sim.t)];
         let value = [sim.value(0, false), sim.value(1, false)];
         let own = [value[0].at(cost[0]), value[1].at(cost[1])];
@@ -895,21 +946,19 @@ pub(super) fn run(sim: &mut Sim, out: &mut WarResult) -> Vec<f64> {
             value[0].at(sim.public_cost(0)),
             value[1].at(sim.public_cost(1)),
         ];
-        let offer = match proposer {
-            None => sim.forum_offer(sim.cost_view),
-            Some(k) => sim.demand(k),
+        memo.clear();
+        let (offer, prospect) = match proposer {
+            None => sim.forum_offer(sim.cost_view, value, &mut memo),
+            Some(k) => sim.demand(k, value),
         };
-        let share = sim.ep.share_of(offer.y[stakes]);
-        let deal = [
-            sim.deal(0, &offer.y, cost[0]),
-            sim.deal(1, &offer.y, cost[1]),
-        ];
+        let share = prospect.share;
+        let deal = [0, 1].map(|k| sim.deal_on(&prospect, k, cost[k]));
         // Waiting: refuse, fight one round at today's line and cost, and take the offer the
         // forum would make once it has learnt from the refusal.
         let r = sim.ep.r;
         let keep = (-r * talks).exp();
         let mut wait = [f64::NEG_INFINITY; 2];
-        let threshold = [0, 1].map(|k| sim.threshold(k, &offer.y));
+        let threshold = [0, 1].map(|k| sim.threshold(k, &prospect, value[k]));
         if proposer.is_none() {
             for k in 0..2 {
                 // Waiting matters only to a side the offer already satisfies.
@@ -925,10 +974,10 @@ pub(super) fn run(sim: &mut Sim, out: &mut WarResult) -> Vec<f64> {
                 if view == sim.cost_view {
                     continue;
                 }
-                let next = sim.forum_offer(view);
+                let (_, next) = sim.forum_offer(view, value, &mut memo);
                 let line = sim.ep.line[k];
                 let u_line = line[0] + sim.z * (line[1] + sim.z * line[2]);
-                wait[k] = (1.0 - keep) * u_line + keep * sim.deal(k, &next.y, cost[k])
+                wait[k] = (1.0 - keep) * u_line + keep * sim.deal_on(&next, k, cost[k])
                     - cost[k] * (1.0 - keep) / r;
             }
         }
