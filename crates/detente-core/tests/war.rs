@@ -300,15 +300,19 @@ sensitivity = 10
 /// both rearm alike, renewal stays near the baseline.
 #[test]
 fn a_large_shift_of_power_makes_the_declining_side_attack() {
+    // The hazards at signing (the settlement comes in the first round), whatever the grid the
+    // peace is examined on.
     let hazard = |rearm_b: f64| {
-        let w = war_of(&peace(rearm_b, 0.0), 0);
+        let sc = peace(rearm_b, 0.0).at_start();
+        let (y, w) = simulate(&sc, 0);
         assert!(
-            matches!(w.ending, Ending::Ceasefire { .. }),
+            matches!(w.ending, Ending::Ceasefire { time: 0.0, .. }),
             "{:?}",
             w.ending
         );
-        let first = w.peace[0];
-        (first.hazard, first.margin, w.renewal[2].unwrap())
+        let y: Vec<f64> = y.into_iter().map(Option::unwrap).collect();
+        let at = valuation(&sc, &y);
+        (at.hazard, at.margin, w.renewal[2].unwrap())
     };
     let (h_even, m_even, r_even) = hazard(0.01);
     let (h_shift, m_shift, r_shift) = hazard(0.06);

@@ -52,9 +52,11 @@ pub fn passage(z: f64, mu: f64, s: f64, r: f64) -> Passage {
         // No drift and no discounting: the chances of a fair gamble.
         return Passage { a: z, b: 1.0 - z };
     }
-    let den = (-d).exp_m1();
-    let a = (tp * (z - 1.0)).exp() * (-d * z).exp_m1() / den;
-    let b = (tm * z).exp() * (-d * (1.0 - z)).exp_m1() / den;
+    // e^{-D} - 1 from the two factors, (1 + q1)(1 + q2) - 1, without a fifth exponential.
+    let (q1, q2) = ((-d * z).exp_m1(), (-d * (1.0 - z)).exp_m1());
+    let den = q1 + q2 + q1 * q2;
+    let a = (tp * (z - 1.0)).exp() * q1 / den;
+    let b = (tm * z).exp() * q2 / den;
     Passage {
         a: a.clamp(0.0, 1.0),
         b: b.clamp(0.0, 1.0),
@@ -142,24 +144,16 @@ pub fn bridge_crossing(x0: f64, x1: f64, edge: f64, s: f64, h: f64) -> f64 {
 }
 
 /// A's share of the balance, a^g / (a^g + b^g) (Hirshleifer's ratio form), 1/2 when both are 0;
-/// the same number from the ratio of the weaker to the stronger when the powers overflow.
+/// computed from the ratio of the weaker to the stronger, one power that cannot overflow.
 pub fn balance(a: f64, b: f64, g: f64) -> f64 {
-    let (ag, bg) = if g == 1.0 {
-        (a, b)
-    } else {
-        (a.powf(g), b.powf(g))
-    };
-    let total = ag + bg;
-    if total.is_finite() && total >= f64::MIN_POSITIVE {
-        return ag / total;
-    }
     if !(a > 0.0 || b > 0.0) {
         return 0.5;
     }
+    let pow = |x: f64| if g == 1.0 { x } else { x.powf(g) };
     if a >= b {
-        1.0 / (1.0 + (b / a).powf(g))
+        1.0 / (1.0 + pow(b / a))
     } else {
-        let q = (a / b).powf(g);
+        let q = pow(a / b);
         q / (1.0 + q)
     }
 }

@@ -407,23 +407,30 @@ pub struct PeaceStep {
     pub renewal: f64,
 }
 
+impl WarResult {
+    /// A war not yet fought: still going at the horizon, nothing recorded.
+    fn empty(scenario: &Scenario) -> WarResult {
+        WarResult {
+            steps: Vec::with_capacity(war(scenario).horizon as usize),
+            ending: Ending::Ongoing,
+            renewal: [None; 3],
+            broken: None,
+            frozen: false,
+            peace: Vec::new(),
+            refused: Vec::new(),
+            opened: Vec::new(),
+            terms: [None; 3],
+            duration: f64::from(war(scenario).horizon),
+            leaders: Vec::new(),
+        }
+    }
+}
+
 /// Runs the war model on a scenario whose time-0 shocks are already applied.
 /// One run of the war: the outcome per issue and the war's own record.
 pub fn simulate(scenario: &Scenario, seed: u64) -> (Vec<Option<f64>>, WarResult) {
     let mut sim = sim::Sim::new(scenario, seed);
-    let mut out = WarResult {
-        steps: Vec::with_capacity(war(scenario).horizon as usize),
-        ending: Ending::Ongoing,
-        renewal: [None; 3],
-        broken: None,
-        frozen: false,
-        peace: Vec::new(),
-        refused: Vec::new(),
-        opened: Vec::new(),
-        terms: [None; 3],
-        duration: f64::from(war(scenario).horizon),
-        leaders: Vec::new(),
-    };
+    let mut out = WarResult::empty(scenario);
     let y = sim::run(&mut sim, &mut out);
     match out.ending {
         Ending::Ceasefire { time, .. } => {

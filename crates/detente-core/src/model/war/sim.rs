@@ -27,6 +27,8 @@ type Pref = (usize, f64, f64, f64);
 pub(super) struct Epoch {
     /// Discount rate per time unit, -ln(discount).
     pub r: f64,
+    /// The discount over the peace's look-ahead, e^{-r after.horizon}.
+    pub keep_ahead: f64,
     /// Front speed and volatility in shares of the contested area.
     pub v: f64,
     /// Volatility of the front per sqrt(time unit), in shares.
@@ -111,6 +113,7 @@ impl Epoch {
             .collect();
         let mut e = Epoch {
             r,
+            keep_ahead: (-r * f64::from(w.after.horizon)).exp(),
             v,
             s,
             strength: [0.0; 2],
@@ -330,6 +333,8 @@ pub(super) struct Sim<'a> {
     pub burden: [f64; 2],
     channels: Vec<Channel>,
     applied: Vec<bool>,
+    /// The cost rates at the last time they were asked for: (time, rates).
+    costs_now: std::cell::Cell<(f64, [f64; 2])>,
 }
 
 /// The forum's (or a proposer's) package and what it expected.
@@ -395,6 +400,7 @@ impl<'a> Sim<'a> {
             burden: [0.0; 2],
             channels,
             applied: vec![false; sc.shocks.len()],
+            costs_now: std::cell::Cell::new((f64::NAN, [0.0; 2])),
             ep,
         };
         // The front starts at the stakes' status quo, as the run leaves it (a policy or a
@@ -449,6 +455,7 @@ impl<'a> Sim<'a> {
     /// Rebuilds the epoch after a shock. Shocks are public: each side moves its belief by the
     /// change in drift they imply, so that its error carries over.
     fn refresh(&mut self) {
+        self.costs_now.set((f64::NAN, [0.0; 2]));
         let old = self.ep.mu;
         self.ep = Epoch::new(&self.sc);
         let shift = self.ep.mu - old;
@@ -463,6 +470,17 @@ impl<'a> Sim<'a> {
         let side = &war(&self.sc).sides[k];
         let g = side.cost_growth.value().ln();
         side.cost.value() * (g * t).exp().min(1e100) + side.sanctions.value()
+    }
+
+    /// Both sides' cost rates now, remembered until time moves or a shock changes the epoch.
+    pub(super) fn costs(&self) -> [f64; 2] {
+        let (t, c) = self.costs_now.get();
+        if t == self.t {
+            return c;
+        }
+        let c = [self.cost_rate(0, self.t), self.cost_rate(1, self.t)];
+        self.costs_now.set((self.t, c));
+        c
     }
 
     /// The public estimate of side k's cost rate now: the middle of its interval, grown.
@@ -551,10 +569,10 @@ impl<'a> Sim<'a> {
         });
         let need = [0, 1].map(|k| values[k].at(costs[k]));
         // Each side's shortfall at s (> 0: it is expected to refuse).
-        let short = |memo: &mut PathMemo, s: f64| {
-            let p = memo.get(self, s);
-            [0, 1].map(|k| need[k] - self.deal_on(p, k, costs[k]))
+        let short_of = |memo: &mut PathMemo, s: f64, k: usize| {
+            need[k] - self.deal_on(memo.get(self, s), k, costs[k])
         };
+        let short = |memo: &mut PathMemo, s: f64| [0, 1].map(|k| short_of(memo, s, k));
         let at0 = short(memo, 0.0);
         let found = if at0[0] <= 0.0 && at0[1] <= 0.0 {
             Some(0.0)
@@ -563,12 +581,12 @@ impl<'a> Sim<'a> {
         } else {
             // The side that refuses the forum's package is A (towards s = 1) or B (s = -1).
             let (k, end) = if at0[0] > 0.0 { (0, 1.0) } else { (1, -1.0) };
-            let far = short(memo, end)[k];
+            let far = short_of(memo, end, k);
             if far > 0.0 {
                 None
             } else {
-                let x = crossing((0.0, at0[k]), (end, far), |s| short(memo, s)[k]);
-                (short(memo, x)[1 - k] <= 0.0).then_some(x)
+                let x = crossing((0.0, at0[k]), (end, far), |s| short_of(memo, s, k));
+                (short_of(memo, x, 1 - k) <= 0.0).then_some(x)
             }
         };
         let s = found.unwrap_or_else(|| {
@@ -886,8 +904,9 @@ impl<'a> Sim<'a> {
     }
 }
 
-/// Where a monotone `f` changes sign between two points, by the Illinois variant of regula
-/// falsi (Dowell & Jarratt 1971): superlinear on smooth functions, never leaving the bracket.
+/// Where a monotone `f` changes sign between two points, by regula
+/// falsi (Dowell & Jarratt 1971) with Anderson & Bjorck's (1973) scaling: superlinear on smooth
+/// functions, never leaving the bracket.
 /// `a` and `b` are (x, f(x)) with f <= 0 at one and > 0 at the other; returns the end of the
 /// final bracket where f <= 0, so that the answer always satisfies the condition it stands for.
 fn crossing(a: (f64, f64), b: (f64, f64), mut f: impl FnMut(f64) -> f64) -> f64 {
@@ -905,19 +924,25 @@ fn crossing(a: (f64, f64), b: (f64, f64), mut f: impl FnMut(f64) -> f64) -> f64 
             0.5 * (xa + xb)
         };
         let fx = f(x);
+        // The end kept twice running is scaled down (Anderson & Bjorck 1973), by half when
+        // their factor is not positive.
+        let scale = |new: f64, old: f64| {
+            let m = 1.0 - new / old;
+            if m > 0.0 { m } else { 0.5 }
+        };
         if (fx > 0.0) == (fb > 0.0) {
+            if side == -1 {
+                fa *= scale(fx, fb);
+            }
             xb = x;
             fb = fx;
-            if side == -1 {
-                fa *= 0.5;
-            }
             side = -1;
         } else {
+            if side == 1 {
+                fb *= scale(fx, fa);
+            }
             xa = x;
             fa = fx;
-            if side == 1 {
-                fb *= 0.5;
-            }
             side = 1;
         }
     }
@@ -939,7 +964,7 @@ pub(super) fn run(sim: &mut Sim, out: &mut WarResult) -> Vec<f64> {
         }
         let w = war(&sim.sc);
         let (talks, proposer, g) = (w.talks, w.proposer, w.decisiveness.value());
-        let cost = [sim.cost_rate(0, sim.t), sim.cost_rate(1, sim.t)];
+        let cost = sim.costs();
         let value = [sim.value(0, false), sim.value(1, false)];
         let own = [value[0].at(cost[0]), value[1].at(cost[1])];
         let public = [
