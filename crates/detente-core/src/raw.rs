@@ -417,6 +417,10 @@ pub struct RawWar {
     /// Time units between rounds of talks, in (0, horizon]. Default 1.
     #[schemars(with = "Option<f64>")]
     pub talks: Option<Sp<f64>>,
+    /// Time of the first round of talks, in [0, horizon): the war is fought until then.
+    /// Default 0.
+    #[schemars(with = "Option<f64>")]
+    pub first_talks: Option<Sp<f64>>,
     /// Numerical time step, in time units, in (0, talks]. Default: `talks`. The model steps
     /// talks / ceil(talks / step).
     #[schemars(with = "Option<f64>")]

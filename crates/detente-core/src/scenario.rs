@@ -666,6 +666,9 @@ pub struct War {
     pub collapse: Param,
     /// Time units between rounds of talks, in (0, horizon] (default 1).
     pub talks: f64,
+    /// Time of the first round of talks, in [0, horizon) (default 0): the war is fought until
+    /// then.
+    pub first_talks: f64,
     /// Numerical time step, in time units, in (0, talks] (default `talks`); the model uses
     /// dt = talks / ceil(talks / step), a whole number of steps between rounds of talks.
     pub step: f64,

@@ -718,3 +718,21 @@ fn a_dovish_successor_ends_the_war_sooner() {
     );
     assert!(s1.ceasefire > s0.ceasefire && s1.mean_time < s0.mean_time);
 }
+
+/// `first_talks`: the war is fought until the first round of talks. Under complete information
+/// the settlement then comes at once, at that time (and at 0 by default).
+#[test]
+fn first_talks_delay_the_settlement_to_them() {
+    for (extra, when) in [
+        ("", 0.0),
+        ("first_talks = 5", 5.0),
+        ("first_talks = 2.5", 2.5),
+    ] {
+        let w = war_of(&fearon(0.5, 0.001, 0.002, extra, ""), 0);
+        let Ending::Ceasefire { round, time, .. } = w.ending else {
+            panic!("{extra}: {:?}", w.ending)
+        };
+        assert_eq!((round, time), (1, when), "{extra}");
+        assert_eq!(w.steps[0].time, when);
+    }
+}

@@ -289,6 +289,17 @@ impl Validator {
                 "the time units between rounds of talks, more than 0 and at most the war's `horizon`",
             ),
         );
+        let first_talks = self.float(
+            &rw.first_talks,
+            0.0,
+            "war.first_talks",
+            "time of the first talks",
+            &Bounds::closed(
+                0.0,
+                f64::from(horizon),
+                "the time of the first round of talks, from 0 to the war's `horizon` (at the horizon: no talks)",
+            ),
+        );
         let step = self.float(
             &rw.step,
             talks,
@@ -751,6 +762,7 @@ impl Validator {
             front_volatility,
             collapse,
             talks,
+            first_talks,
             step,
             substeps,
             decisiveness,

@@ -955,6 +955,25 @@ pub(super) fn run(sim: &mut Sim, out: &mut WarResult) -> Vec<f64> {
     let horizon = f64::from(war(&sim.sc).horizon);
     let mut round = 0u32;
     let mut memo = PathMemo::default();
+    // Fighting before the first talks.
+    let first = war(&sim.sc).first_talks.min(horizon);
+    if first > 0.0 {
+        if sim.apply_shocks() {
+            sim.refresh();
+        }
+        let cost = sim.costs();
+        let own = [0, 1].map(|k| sim.value(k, false).at(cost[k]));
+        if let Some((side, time, collapse)) = sim.fight(first) {
+            out.ending = Ending::Victory {
+                side,
+                round: 0,
+                time,
+                collapse,
+            };
+            return sim.ep.ideal[side].clone();
+        }
+        sim.remove_leaders(own, first, out);
+    }
     while sim.t < horizon - 1e-9 {
         round += 1;
         let mut changed = sim.apply_shocks();
