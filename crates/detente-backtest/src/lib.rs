@@ -13,6 +13,7 @@ pub mod cases;
 pub mod cv;
 pub mod doc;
 pub mod score;
+pub mod wars;
 pub mod weights;
 
 pub use backtest::{Entry, Forecaster, Reference, Report, Settings, run};
