@@ -39,7 +39,15 @@ fn civil(z: i64) -> (i64, i64, i64) {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
 }
 
 fn date(z: i64) -> String {
@@ -198,10 +206,7 @@ fn make_wars(rng: &mut ChaCha8Rng) -> Vec<War> {
         } else {
             rng.random::<f64>() < 0.7
         };
-        let name = format!(
-            "{}-{} War",
-            groups[0][0].name, groups[1][0].name
-        );
+        let name = format!("{}-{} War", groups[0][0].name, groups[1][0].name);
         wars.push(War {
             warnum,
             name,
@@ -216,21 +221,54 @@ fn make_wars(rng: &mut ChaCha8Rng) -> Vec<War> {
 }
 
 fn region_label(code: u8) -> &'static str {
-    REGIONS.iter().find(|r| r.0 == code).map_or("Europe", |r| r.1)
+    REGIONS
+        .iter()
+        .find(|r| r.0 == code)
+        .map_or("Europe", |r| r.1)
 }
 
 type Table = (Vec<&'static str>, Vec<Vec<String>>);
 
 fn wars_table(wars: &[War]) -> Table {
     let header = vec![
-        "warnum", "war_name", "start_date", "end_date", "start_year", "start_month",
-        "start_day", "end_year", "end_month", "end_day", "duration_days", "duration_years",
-        "combat_days", "has_break", "n_states_side1", "n_states_side2", "n_records",
-        "initiator_side", "outcome_side1", "outcome_side2", "outcome_type", "winner_side",
-        "initiator_won", "batdeaths_side1", "batdeaths_side2", "batdeaths_total",
-        "n_batdeaths_missing", "cinc_side1", "cinc_side2", "cap_share_side1",
-        "cinc_original_side1", "cinc_original_side2", "cap_share_original_side1",
-        "larger_cinc_side", "larger_cinc_won", "trans_from", "trans_to", "where_fought",
+        "warnum",
+        "war_name",
+        "start_date",
+        "end_date",
+        "start_year",
+        "start_month",
+        "start_day",
+        "end_year",
+        "end_month",
+        "end_day",
+        "duration_days",
+        "duration_years",
+        "combat_days",
+        "has_break",
+        "n_states_side1",
+        "n_states_side2",
+        "n_records",
+        "initiator_side",
+        "outcome_side1",
+        "outcome_side2",
+        "outcome_type",
+        "winner_side",
+        "initiator_won",
+        "batdeaths_side1",
+        "batdeaths_side2",
+        "batdeaths_total",
+        "n_batdeaths_missing",
+        "cinc_side1",
+        "cinc_side2",
+        "cap_share_side1",
+        "cinc_original_side1",
+        "cinc_original_side2",
+        "cap_share_original_side1",
+        "larger_cinc_side",
+        "larger_cinc_won",
+        "trans_from",
+        "trans_to",
+        "where_fought",
     ];
     let rows = wars
         .iter()
@@ -245,8 +283,14 @@ fn wars_table(wars: &[War]) -> Table {
                     .filter_map(|s| s.cinc)
                     .sum()
             };
-            let deaths = |gi: usize| -> u32 { w.groups[gi].iter().filter_map(|s| s.batdeaths).sum() };
-            let missing: usize = w.groups.iter().flatten().filter(|s| s.batdeaths.is_none()).count();
+            let deaths =
+                |gi: usize| -> u32 { w.groups[gi].iter().filter_map(|s| s.batdeaths).sum() };
+            let missing: usize = w
+                .groups
+                .iter()
+                .flatten()
+                .filter(|s| s.batdeaths.is_none())
+                .count();
             let (c1, c2) = (sum(g1, false), sum(g2, false));
             let (o1, o2) = (sum(g1, true), sum(g2, true));
             let share = (c1 + c2 > 0.0).then(|| c1 / (c1 + c2));
@@ -303,7 +347,9 @@ fn wars_table(wars: &[War]) -> Table {
                 cinc(o2),
                 opt(oshare.map(|s| format!("{s:.6}"))),
                 opt(larger),
-                opt(larger.filter(|_| victory).map(|l| u8::from(Some(l) == winner))),
+                opt(larger
+                    .filter(|_| victory)
+                    .map(|l| u8::from(Some(l) == winner))),
                 String::new(),
                 if out1 == 4 {
                     (w.warnum + 700).to_string()
@@ -323,10 +369,26 @@ fn wars_table(wars: &[War]) -> Table {
 
 fn sides_table(wars: &[War]) -> Table {
     let header = vec![
-        "warnum", "war_name", "side", "n_states", "n_records", "states", "ccodes",
-        "n_changed_sides_records", "side_start", "side_end", "initiator", "outcome_code",
-        "outcome_label", "batdeaths", "n_batdeaths_missing", "cinc_sum", "n_cinc_missing",
-        "cinc_sum_entry_year", "cinc_sum_original", "n_original",
+        "warnum",
+        "war_name",
+        "side",
+        "n_states",
+        "n_records",
+        "states",
+        "ccodes",
+        "n_changed_sides_records",
+        "side_start",
+        "side_end",
+        "initiator",
+        "outcome_code",
+        "outcome_label",
+        "batdeaths",
+        "n_batdeaths_missing",
+        "cinc_sum",
+        "n_cinc_missing",
+        "cinc_sum_entry_year",
+        "cinc_sum_original",
+        "n_original",
     ];
     let mut rows = Vec::new();
     for w in wars {
@@ -348,8 +410,14 @@ fn sides_table(wars: &[War]) -> Table {
                 flag(gi == 0),
                 w.outcome[gi].to_string(),
                 label(w.outcome[gi]).into(),
-                g.iter().filter_map(|s| s.batdeaths).sum::<u32>().to_string(),
-                g.iter().filter(|s| s.batdeaths.is_none()).count().to_string(),
+                g.iter()
+                    .filter_map(|s| s.batdeaths)
+                    .sum::<u32>()
+                    .to_string(),
+                g.iter()
+                    .filter(|s| s.batdeaths.is_none())
+                    .count()
+                    .to_string(),
                 cinc(g.iter().filter_map(|s| s.cinc).sum()),
                 g.iter().filter(|s| s.cinc.is_none()).count().to_string(),
                 cinc(g.iter().filter_map(|s| s.cinc_entry).sum()),
@@ -363,10 +431,30 @@ fn sides_table(wars: &[War]) -> Table {
 
 fn participants_table(wars: &[War]) -> Table {
     let header = vec![
-        "warnum", "war_name", "ccode", "state_name", "side", "start1", "end1", "start2", "end2",
-        "part_end", "participant_days", "war_start", "original_belligerent", "initiator",
-        "outcome_code", "outcome_label", "batdeaths", "where_fought", "trans_from", "trans_to",
-        "cinc_war_start_year", "cinc_entry_year", "counts_in_cinc_sum", "largest_cinc_on_side",
+        "warnum",
+        "war_name",
+        "ccode",
+        "state_name",
+        "side",
+        "start1",
+        "end1",
+        "start2",
+        "end2",
+        "part_end",
+        "participant_days",
+        "war_start",
+        "original_belligerent",
+        "initiator",
+        "outcome_code",
+        "outcome_label",
+        "batdeaths",
+        "where_fought",
+        "trans_from",
+        "trans_to",
+        "cinc_war_start_year",
+        "cinc_entry_year",
+        "counts_in_cinc_sum",
+        "largest_cinc_on_side",
     ];
     let mut rows = Vec::new();
     for w in wars {
@@ -418,13 +506,39 @@ const ARCHIGOS_END: i64 = 16_800; // 2015-12-31 is day 16800 since 1970-01-01.
 
 fn leaders_table(wars: &[War], rng: &mut ChaCha8Rng) -> Table {
     let header = vec![
-        "warnum", "war_name", "ccode", "state_name", "side", "original_belligerent",
-        "largest_cinc_on_side", "outcome_code", "outcome_label", "part_start", "part_end",
-        "war_end", "role", "ref_date", "gwcode", "match", "leader_flag", "obsid", "leader",
-        "leader_start", "leader_end", "entry", "exit", "exitcode", "posttenurefate",
-        "in_office_at_part_end", "days_part_end_to_exit", "days_war_end_to_exit",
-        "exit_within_1y", "irregular_or_foreign_exit_within_1y", "exit_within_2y",
-        "irregular_or_foreign_exit_within_2y", "exit_within_5y",
+        "warnum",
+        "war_name",
+        "ccode",
+        "state_name",
+        "side",
+        "original_belligerent",
+        "largest_cinc_on_side",
+        "outcome_code",
+        "outcome_label",
+        "part_start",
+        "part_end",
+        "war_end",
+        "role",
+        "ref_date",
+        "gwcode",
+        "match",
+        "leader_flag",
+        "obsid",
+        "leader",
+        "leader_start",
+        "leader_end",
+        "entry",
+        "exit",
+        "exitcode",
+        "posttenurefate",
+        "in_office_at_part_end",
+        "days_part_end_to_exit",
+        "days_war_end_to_exit",
+        "exit_within_1y",
+        "irregular_or_foreign_exit_within_1y",
+        "exit_within_2y",
+        "irregular_or_foreign_exit_within_2y",
+        "exit_within_5y",
         "irregular_or_foreign_exit_within_5y",
     ];
     let archigos_start = days_from_civil(1875, 1, 1);
@@ -512,8 +626,17 @@ fn leaders_table(wars: &[War], rng: &mut ChaCha8Rng) -> Table {
                     flagged += 1;
                 }
                 let spells = [
-                    ("at_entry", s.start, entry_start, entry_leader_end, irregular && !took_office_during, false),
-                    ("at_exit", w.end, exit_start, exit_day, irregular, is_flagged),
+                    (
+                        "at_entry",
+                        s.start,
+                        entry_start,
+                        entry_leader_end,
+                        irregular && !took_office_during,
+                        false,
+                    ),
+                    (
+                        "at_exit", w.end, exit_start, exit_day, irregular, is_flagged,
+                    ),
                 ];
                 for (n, (role, ref_date, start, end, irr, fl)) in spells.into_iter().enumerate() {
                     let mut row = common(role, ref_date);
@@ -534,7 +657,11 @@ fn leaders_table(wars: &[War], rng: &mut ChaCha8Rng) -> Table {
                             other => other.to_string(),
                         }
                     };
-                    let leader_name = format!("Leader {}-{}", s.ccode, n + usize::from(took_office_during && n == 1));
+                    let leader_name = format!(
+                        "Leader {}-{}",
+                        s.ccode,
+                        n + usize::from(took_office_during && n == 1)
+                    );
                     row.extend([
                         "ok".to_string(),
                         if fl {
@@ -591,12 +718,46 @@ fn leaders_table(wars: &[War], rng: &mut ChaCha8Rng) -> Table {
 
 fn ceasefires_table(rng: &mut ChaCha8Rng) -> Table {
     let header = vec![
-        "id", "cluster", "ccode", "name", "cfdate", "faildate", "failed", "censor_date",
-        "peace_days", "pcw", "partcf", "drop", "estdate", "outcome", "outcome_label", "victory",
-        "treaty", "truce", "pk_any", "pkop_max", "pkop_max_label", "pk_dumC", "pkopC1",
-        "pkopC1_label", "pkwhoC", "pkwhoC_label", "chapterC", "chapterC_label", "consentC",
-        "enforceC", "warstart", "wardur_years", "battle_deaths", "total_deaths",
-        "wartype_identity", "secessionist", "factions_3plus", "morewar1", "morewar2", "morewar5",
+        "id",
+        "cluster",
+        "ccode",
+        "name",
+        "cfdate",
+        "faildate",
+        "failed",
+        "censor_date",
+        "peace_days",
+        "pcw",
+        "partcf",
+        "drop",
+        "estdate",
+        "outcome",
+        "outcome_label",
+        "victory",
+        "treaty",
+        "truce",
+        "pk_any",
+        "pkop_max",
+        "pkop_max_label",
+        "pk_dumC",
+        "pkopC1",
+        "pkopC1_label",
+        "pkwhoC",
+        "pkwhoC_label",
+        "chapterC",
+        "chapterC_label",
+        "consentC",
+        "enforceC",
+        "warstart",
+        "wardur_years",
+        "battle_deaths",
+        "total_deaths",
+        "wartype_identity",
+        "secessionist",
+        "factions_3plus",
+        "morewar1",
+        "morewar2",
+        "morewar5",
     ];
     let censor = days_from_civil(2004, 12, 31);
     let mission = [
@@ -649,7 +810,11 @@ fn ceasefires_table(rng: &mut ChaCha8Rng) -> Table {
                 ccode.to_string(),
                 format!("{name}-{}", rows.len() + 1),
                 date(day),
-                if failed { date(day + peace) } else { String::new() },
+                if failed {
+                    date(day + peace)
+                } else {
+                    String::new()
+                },
                 flag(failed),
                 if failed { String::new() } else { date(censor) },
                 peace.to_string(),
@@ -669,7 +834,11 @@ fn ceasefires_table(rng: &mut ChaCha8Rng) -> Table {
                 pcw_only(op.to_string()),
                 pcw_only(oplabel.into()),
                 if pcw && pk { "1".into() } else { String::new() },
-                if pcw && pk { "UN".into() } else { String::new() },
+                if pcw && pk {
+                    "UN".into()
+                } else {
+                    String::new()
+                },
                 pcw_only(if pk { "1" } else { "0" }.into()),
                 pcw_only(
                     if pk {
@@ -737,11 +906,23 @@ fn main() {
     let wars = make_wars(&mut rng);
     write(dir, "cow-interstate-wars.csv", &wars_table(&wars));
     write(dir, "cow-interstate-war-sides.csv", &sides_table(&wars));
-    write(dir, "cow-interstate-war-participants.csv", &participants_table(&wars));
+    write(
+        dir,
+        "cow-interstate-war-participants.csv",
+        &participants_table(&wars),
+    );
     let mut lr = ChaCha8Rng::seed_from_u64(16);
-    write(dir, "archigos-war-leaders.csv", &leaders_table(&wars, &mut lr));
+    write(
+        dir,
+        "archigos-war-leaders.csv",
+        &leaders_table(&wars, &mut lr),
+    );
     let mut cr = ChaCha8Rng::seed_from_u64(17);
-    write(dir, "fortna-civil-ceasefires.csv", &ceasefires_table(&mut cr));
+    write(
+        dir,
+        "fortna-civil-ceasefires.csv",
+        &ceasefires_table(&mut cr),
+    );
     println!("wrote the five synthetic war files to {}", dir.display());
 }
 

@@ -1,8 +1,8 @@
 //! One case per war: what a forecaster may see ([`WarInputs`]) and, apart, the truth.
 //!
 //! The truth is the outcome *relative to the initiator* ([`Outcome`]) and the duration. COW's
-//! side numbers never reach a forecaster: side 1 won most wars (79% of those in the shared
-//! files), so a forecaster that saw them could score well without knowing anything about
+//! side numbers never reach a forecaster: they are not neutral (side 1 is mostly the
+//! winner), so a forecaster that saw them could score well without knowing anything about
 //! war. A forecaster sees the initiator's and the target's summed capabilities, their
 //! number of states and the start year, and a seed of its own for the war.
 //!

@@ -10,7 +10,6 @@ use super::ceasefires::{Group, HORIZONS};
 use super::cv::Scheme;
 use super::leaders::{Share, Z95};
 use super::score::PROB_FLOOR;
-use crate::doc::signed2;
 
 fn f3(x: Option<f64>) -> String {
     x.map_or("–".into(), |v| format!("{v:.3}"))
@@ -33,6 +32,15 @@ fn sci3(x: Option<[f64; 2]>) -> String {
     x.map_or("–".into(), |[a, b]| {
         format!("[{}, {}]", signed3(a), signed3(b))
     })
+}
+
+/// `+ 1.234` or `- 1.234`, for a term of a formula.
+fn term(v: f64) -> String {
+    if v < 0.0 {
+        format!("- {:.3}", -v)
+    } else {
+        format!("+ {v:.3}")
+    }
 }
 
 fn pct(x: Option<f64>) -> String {
@@ -151,11 +159,11 @@ fn reading(r: &WarReport) -> String {
                 let v = verdict(st);
                 (v != "same").then(|| {
                     format!(
-                        "{} than `{}` ({}, {})",
+                        "{} `{}` ({}, {})",
                         match v {
-                            "better" => "better",
-                            "worse" => "worse",
-                            _ => "not distinguishable",
+                            "better" => "better than",
+                            "worse" => "worse than",
+                            _ => "not distinguishable from",
                         },
                         d.baseline,
                         st.mean.map_or("–".into(), signed3),
@@ -323,7 +331,7 @@ pub fn markdown(command: &str, r: &WarReport) -> String {
     );
     let _ = writeln!(
         s,
-        "- `logit-capability` (x = share - 1/2, ridge {RIDGE}, {} Newton steps{}): eta(wins) = {:.3} + {:.3} x, eta(loses) = {:.3} + {:.3} x, eta(other) = 0. At share 0.25, 0.5, 0.75: P(initiator wins) = {}, {}, {}.",
+        "- `logit-capability` (x = share - 1/2, ridge {RIDGE}, {} Newton steps{}): eta(wins) = {:.3} {} x, eta(loses) = {:.3} {} x, eta(other) = 0. At share 0.25, 0.5, 0.75: P(initiator wins) = {}, {}, {}.",
         w.logit.iterations,
         if w.logit.converged {
             ", converged"
@@ -331,9 +339,9 @@ pub fn markdown(command: &str, r: &WarReport) -> String {
             ", NOT converged"
         },
         w.logit.coef[0][0],
-        w.logit.coef[0][1],
+        term(w.logit.coef[0][1]),
         w.logit.coef[1][0],
-        w.logit.coef[1][1],
+        term(w.logit.coef[1][1]),
         pct(Some(w.logit.probabilities(0.25)[0])),
         pct(Some(w.logit.probabilities(0.5)[0])),
         pct(Some(w.logit.probabilities(0.75)[0]))
@@ -344,7 +352,7 @@ pub fn markdown(command: &str, r: &WarReport) -> String {
                 s,
                 "- `lognormal-balance`: log days = {:.3} {} balance, residual sd {:.3} (n = {}): {:.0} days at parity, {:.0} days when one side holds everything.\n",
                 g.a,
-                format_args!("{} x", signed2(g.b)),
+                term(g.b),
                 g.s,
                 g.n,
                 g.a.exp(),
@@ -412,7 +420,7 @@ pub fn markdown(command: &str, r: &WarReport) -> String {
     if let (Some(pk), Some(no)) = (pk, no) {
         let _ = writeln!(
             s,
-            "\nAfter the Cold War (pcw = 1), with peacekeepers: {}; without: {} (Fortna's shared part, per the issue: 19 / 30 / 41% and 46 / 46 / 63%).\n",
+            "\nAfter the Cold War (pcw = 1), with peacekeepers: {}; without: {} (on the real file, compare with the figures issue 15 quotes for Fortna's sample).\n",
             pk.p.iter().map(|p| pct(*p)).collect::<Vec<_>>().join(" / "),
             no.p.iter().map(|p| pct(*p)).collect::<Vec<_>>().join(" / ")
         );
@@ -443,7 +451,7 @@ pub fn markdown(command: &str, r: &WarReport) -> String {
     s.push_str("\nWhat carries over to inter-state wars: the shape of the durability question (a hazard of renewed war after a cease-fire, falling with time, and whether a third party's monitoring lowers it). What does not: civil wars end with one side disarmed or sharing one state, so the commitment problem is sharper and victories are far more stable than truces; the levels are not those of inter-state cease-fires, whose own data set (Fortna 2003) is not in the folder.\n\n");
 
     s.push_str("## Method\n\n");
-    s.push_str("- **Cases.** One per COW inter-state war. The outcome is taken relative to the initiator: the initiator's side won, lost, or neither (compromise, stalemate, transformed into another type of war). COW's side numbers never reach a forecaster (side 1 won 79% of the shared wars): a forecaster sees the initiator's and the target's summed CINC in the start year, their share, their number of states and the start year, and a seed of its own for the war.\n");
+    s.push_str("- **Cases.** One per COW inter-state war. The outcome is taken relative to the initiator: the initiator's side won, lost, or neither (compromise, stalemate, transformed into another type of war). COW's side numbers never reach a forecaster (they are not neutral: side 1 is mostly the winner): a forecaster sees the initiator's and the target's summed CINC in the start year, their share, their number of states and the start year, and a seed of its own for the war.\n");
     s.push_str("- **Missing capabilities.** A state without a CINC in the start year counts as 0 in its side's sum (as COW's side sums do). A side whose sum is empty, or 0 with a missing record, has no share: the war is kept and scored, and the baselines forecast it from the training wars alone (base rates; the mean and sd of all log days, the sd widened by sqrt(1 + 1/n)).\n");
     let _ = writeln!(
         s,

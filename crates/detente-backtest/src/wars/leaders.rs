@@ -7,8 +7,8 @@
 //! Archigos and left out of that share; likewise for the irregular-or-foreign share), and
 //! `outcome_code` 1 (winner) or 2 (loser). Which belligerents count is a [`Restriction`]:
 //! [`Restriction::All`], every participant record, is the default: it is the reading that
-//! gives the figures of the data README (33% and 42% out within two years, 5% and 22%
-//! irregularly or by a foreign power, on the shared part). Principal belligerents are not
+//! reproduces the figures of the real data folder's README (checked on the real files, which
+//! stay out of the repository). Principal belligerents are not
 //! coded by COW; the others restrict to the records that entered on the war's first day
 //! (`original_belligerent`) and/or the strongest of each side (`largest_cinc_on_side`).
 
