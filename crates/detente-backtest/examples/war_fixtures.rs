@@ -303,7 +303,7 @@ fn wars_table(wars: &[War]) -> Table {
                 4 => "transformed",
                 _ => "stalemate",
             };
-            let winner = victory.then(|| if out1 == 1 { 1 } else { 2 });
+            let winner = victory.then_some(if out1 == 1 { 1 } else { 2 });
             let init_side = w.side_of[0];
             let larger = share.map(|s| if s >= 0.5 { 1u8 } else { 2 });
             let (sy, sm, sd) = civil(w.start);

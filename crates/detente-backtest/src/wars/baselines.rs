@@ -398,10 +398,8 @@ mod tests {
         assert!(l.converged);
         let (ln2, ln3) = (2f64.ln(), 3f64.ln());
         let want = [[ln3 / 2.0, 2.0 * ln3], [ln2 / 2.0, -2.0 * ln2]];
-        for k in 0..2 {
-            for j in 0..2 {
-                assert!((l.coef[k][j] - want[k][j]).abs() < 1e-8, "{:?}", l.coef);
-            }
+        for (got, want) in l.coef.iter().flatten().zip(want.iter().flatten()) {
+            assert!((got - want).abs() < 1e-8, "{:?}", l.coef);
         }
         let p = l.probabilities(0.75);
         assert!((p[0] - 0.6).abs() < 1e-9 && (p[1] - 0.2).abs() < 1e-9);

@@ -132,7 +132,7 @@ fn sheet<'a>(text: &'a str, what: &str) -> Result<Sheet<'a>, Vec<Diagnostic>> {
             ))]);
         }
     };
-    let header_start = text.starts_with('\u{feff}').then_some(3).unwrap_or(0);
+    let header_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     if header.iter().all(String::is_empty) {
         return Err(vec![
             Diagnostic::error(format!("the {what} file is empty"))
