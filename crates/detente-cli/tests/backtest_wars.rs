@@ -112,6 +112,21 @@ fn the_same_seed_gives_the_same_bytes_and_another_seed_other_folds() {
 }
 
 #[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let args = [
+        "backtest",
+        "wars",
+        DIR,
+        "--format",
+        "json",
+        "--bootstrap",
+        "50",
+    ];
+    let with = |n: &str| output(detente().env("RAYON_NUM_THREADS", n).args(args)).stdout;
+    assert_eq!(with("1"), with("4"));
+}
+
+#[test]
 fn fit_on_another_folder_and_leave_one_out() {
     let v = json(&[
         "backtest",

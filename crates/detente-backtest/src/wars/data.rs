@@ -84,6 +84,16 @@ fn line_end(text: &str, start: usize) -> usize {
         .map_or(text.len(), |i| start + i)
 }
 
+/// Where the record the csv crate places at `byte` starts: after a `\r\n` its position is
+/// at the `\n`.
+fn record_start(text: &str, byte: u64) -> usize {
+    let mut start = usize::try_from(byte).unwrap_or(text.len()).min(text.len());
+    while matches!(text.as_bytes().get(start), Some(b'\n' | b'\r')) {
+        start += 1;
+    }
+    start
+}
+
 /// The byte spans of the cells of the record starting at `start` (quotes included in a quoted
 /// cell's span), following RFC 4180 as the `csv` crate reads it.
 fn cell_spans(text: &str, start: usize, expected: usize) -> Vec<Range<usize>> {
@@ -145,13 +155,21 @@ fn sheet<'a>(text: &'a str, what: &str) -> Result<Sheet<'a>, Vec<Diagnostic>> {
     for r in reader.records() {
         match r {
             Ok(rec) => {
-                let start = rec.position().map_or(0, |p| p.byte() as usize);
+                let start = record_start(text, rec.position().map_or(0, |p| p.byte()));
                 let line_span = start..line_end(text, start);
                 if rec.len() == 1 && rec.get(0).is_some_and(|c| c.trim().is_empty()) {
                     continue;
                 }
                 let cells = cell_spans(text, start, header.len());
-                if rec.len() != header.len() || cells.len() != rec.len() {
+                if cells.len() != rec.len() {
+                    errors.push(
+                        Diagnostic::error("this row's cells cannot be told apart (a stray quote?)")
+                            .at(line_span)
+                            .help("quote a cell that holds a comma or a quote as \"...\", doubling any quote inside it"),
+                    );
+                    continue;
+                }
+                if rec.len() != header.len() {
                     errors.push(
                         Diagnostic::error(format!(
                             "this row has {} fields; the header has {}",
@@ -172,7 +190,7 @@ fn sheet<'a>(text: &'a str, what: &str) -> Result<Sheet<'a>, Vec<Diagnostic>> {
             Err(e) => {
                 let span = e
                     .position()
-                    .map(|p| p.byte() as usize)
+                    .map(|p| record_start(text, p.byte()))
                     .map(|s| s..line_end(text, s));
                 let mut d = Diagnostic::error(format!("cannot read this row: {e}"));
                 if let Some(s) = span {
@@ -783,6 +801,56 @@ mod tests {
         assert!(e[0].message.contains("has 2 fields"), "{}", e[0].message);
         assert!(parse_wars("").is_err());
         assert!(parse_ceasefires("id,cluster\n").is_err());
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_crlf_lines_are_read() {
+        let text = format!("\u{feff}{}", WARS.replace('\n', "\r\n"));
+        let w = parse_wars(&text).unwrap();
+        assert_eq!(w.len(), 2);
+        let bad = text.replace(",100,", ",x,");
+        let e = parse_wars(&bad).unwrap_err();
+        assert_eq!(&bad[e[0].span.clone().unwrap()], "x");
+    }
+
+    /// Mangled versions of a valid file (cells cut, quotes, commas, multi-byte characters and
+    /// line breaks inserted at random places) never panic, and every span lies inside the
+    /// text on character boundaries.
+    #[test]
+    fn mangled_input_gives_diagnostics_with_sound_spans() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let pieces = [
+            "\"", ",", "\n", "\r", "é", "𝄞", "", "1", "-", "nan", "\u{feff}",
+        ];
+        for _ in 0..400 {
+            let mut t: Vec<char> = WARS.chars().collect();
+            for _ in 0..rng.random_range(1..6) {
+                let at = rng.random_range(0..=t.len());
+                if rng.random::<bool>() && at < t.len() {
+                    t.remove(at);
+                } else {
+                    let p = pieces[rng.random_range(0..pieces.len())];
+                    for (k, c) in p.chars().enumerate() {
+                        t.insert(at + k, c);
+                    }
+                }
+            }
+            let text: String = t.into_iter().collect();
+            let results = [
+                parse_wars(&text).err(),
+                parse_sides(&text).err(),
+                parse_participants(&text).err(),
+                parse_leaders(&text).err(),
+                parse_ceasefires(&text).err(),
+            ];
+            for d in results.into_iter().flatten().flatten() {
+                for s in d.span.iter().chain(d.related.iter().map(|r| &r.0)) {
+                    assert!(s.start <= s.end && s.end <= text.len(), "{s:?} {text:?}");
+                    assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+                }
+            }
+        }
     }
 
     #[test]
