@@ -177,7 +177,13 @@ pub fn wars(a: WarsArgs) -> Result<(), Fail> {
         &leaders,
         &ceasefires,
         &settings,
-    );
+    )
+    .map_err(|e| {
+        Fail::new(
+            e.to_string(),
+            Some("a forecaster must give probabilities that sum to 1 and a finite duration"),
+        )
+    })?;
     match a.format {
         WarsFormat::Json => write::write(&target, format::json(&report).as_bytes()),
         WarsFormat::Markdown => {

@@ -8,7 +8,7 @@ use super::cases::{Outcome, WarData};
 use super::ceasefires::{self, CeasefireCv, GroupEstimate};
 use super::cv::{self, Scheme};
 use super::data::{CeasefireRow, LeaderRow};
-use super::forecast::{WarForecast, WarForecaster};
+use super::forecast::{InvalidForecast, WarForecast, WarForecaster};
 use super::leaders::{self, LeaderShares, Restriction};
 use super::score::{self, CalibrationBin, WarScores};
 use crate::score::{Bootstrap, mean};
@@ -206,7 +206,8 @@ fn stat(values: &[Option<f64>], boot: &Bootstrap, level: f64) -> Stat {
 
 /// Runs the backtest. `forecasters` are scored in the order given (the baselines of
 /// [`Baseline::all`] among them are the yardsticks of the paired differences); `train` is the
-/// folder fitted on for `--fit-on` (else k-fold cross-validation within `data`).
+/// folder fitted on for `--fit-on` (else k-fold cross-validation within `data`). A forecast
+/// that cannot be scored ([`WarForecast::problem`]) stops the run with its forecaster and war.
 #[allow(clippy::too_many_arguments)]
 pub fn run(
     data_name: &str,
@@ -216,7 +217,7 @@ pub fn run(
     leader_rows: &[LeaderRow],
     ceasefire_rows: &[CeasefireRow],
     s: &Settings,
-) -> WarReport {
+) -> Result<WarReport, InvalidForecast> {
     let cases = &data.cases;
     let (forecasts, scheme): (Vec<Vec<WarForecast>>, Scheme) = match train {
         Some((_, t)) => (cv::fit_on(&t.cases, cases, forecasters), Scheme::FitOn),
@@ -225,6 +226,17 @@ pub fn run(
             Scheme::Folds(cv::effective_folds(cases.len(), s.folds)),
         ),
     };
+    for (fc, fs) in forecasters.iter().zip(&forecasts) {
+        for (f, c) in fs.iter().zip(cases) {
+            if let Some(problem) = f.problem() {
+                return Err(InvalidForecast {
+                    forecaster: fc.name().to_string(),
+                    war: c.id,
+                    problem,
+                });
+            }
+        }
+    }
     let labels: Vec<String> = cases.iter().map(|c| c.id.to_string()).collect();
     let boot = Bootstrap::new(&labels, s.resamples, s.seed);
     let scores: Vec<Vec<WarScores>> = forecasts
@@ -313,7 +325,7 @@ pub fn run(
         logit: baselines::logit_on(fit_cases),
         regression: baselines::regression_on(fit_cases),
     };
-    WarReport {
+    Ok(WarReport {
         data: data_name.to_string(),
         train: train.map(|(n, _)| n.to_string()),
         scheme,
@@ -337,7 +349,7 @@ pub fn run(
             s.seed,
             s.level,
         ),
-    }
+    })
 }
 
 #[cfg(test)]
@@ -376,7 +388,7 @@ mod tests {
             level: 0.95,
             bins: 5,
         };
-        let r = run("synthetic", &data, None, &refs, &[], &[], &s);
+        let r = run("synthetic", &data, None, &refs, &[], &[], &s).unwrap();
         assert_eq!(r.entries.len(), 4);
         assert_eq!(r.scheme, Scheme::Folds(5));
         let d = r
@@ -398,6 +410,62 @@ mod tests {
         assert_eq!(r.diffs.len(), 12);
         assert_eq!(r.summary.stronger_initiator, (20, 20));
         // The same settings give the same report.
-        assert_eq!(r, run("synthetic", &data, None, &refs, &[], &[], &s));
+        assert_eq!(
+            r,
+            run("synthetic", &data, None, &refs, &[], &[], &s).unwrap()
+        );
+        // A forecaster whose probabilities do not sum to 1 is refused, by name and war.
+        let e = run("synthetic", &data, None, &[&Broken], &[], &[], &s).unwrap_err();
+        assert_eq!(e.forecaster, "broken");
+        assert!(e.problem.contains("sum to"), "{e}");
+        // Simulated durations are scored with the sample CRPS.
+        let r = run("synthetic", &data, None, &[&Sampled], &[], &[], &s).unwrap();
+        assert!(r.entries[0].crps.mean.unwrap() > 0.0);
+    }
+
+    struct Broken;
+    struct Sampled;
+    struct Fixed(WarForecast);
+    impl super::super::forecast::FittedWar for Fixed {
+        fn predict(&self, _: &super::super::cases::WarInputs) -> WarForecast {
+            self.0.clone()
+        }
+    }
+    impl WarForecaster for Broken {
+        fn name(&self) -> &str {
+            "broken"
+        }
+        fn summary(&self) -> &str {
+            "probabilities summing to 0.9"
+        }
+        fn fit(
+            &self,
+            _: &[super::super::cases::WarCase],
+        ) -> Box<dyn super::super::forecast::FittedWar> {
+            Box::new(Fixed(WarForecast {
+                outcome: [0.5, 0.3, 0.1],
+                duration: super::super::forecast::Duration::LogNormal {
+                    mu: 5.0,
+                    sigma: 1.0,
+                },
+            }))
+        }
+    }
+    impl WarForecaster for Sampled {
+        fn name(&self) -> &str {
+            "sampled"
+        }
+        fn summary(&self) -> &str {
+            "a fixed sample of log days"
+        }
+        fn fit(
+            &self,
+            _: &[super::super::cases::WarCase],
+        ) -> Box<dyn super::super::forecast::FittedWar> {
+            Box::new(Fixed(WarForecast {
+                outcome: [0.5, 0.3, 0.2],
+                duration: super::super::forecast::Duration::Sample(vec![4.0, 5.0, 6.0]),
+            }))
+        }
     }
 }

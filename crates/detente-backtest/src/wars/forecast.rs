@@ -33,6 +33,54 @@ pub struct WarForecast {
     pub duration: Duration,
 }
 
+impl WarForecast {
+    /// Why the forecast cannot be scored, if it cannot: probabilities that are negative, not
+    /// finite or do not sum to 1 (within 1e-6), a sigma that is not positive and finite, or a
+    /// sample that is empty or holds a value that is not finite.
+    pub fn problem(&self) -> Option<String> {
+        let p = &self.outcome;
+        if p.iter().any(|x| !x.is_finite() || *x < 0.0) {
+            return Some(format!(
+                "outcome probabilities {p:?} are not all finite and >= 0"
+            ));
+        }
+        let sum: f64 = p.iter().sum();
+        if (sum - 1.0).abs() > 1e-6 {
+            return Some(format!("outcome probabilities {p:?} sum to {sum}, not 1"));
+        }
+        match &self.duration {
+            Duration::LogNormal { mu, sigma } => {
+                if !mu.is_finite() || !sigma.is_finite() || *sigma <= 0.0 {
+                    return Some(format!(
+                        "log-normal duration mu {mu}, sigma {sigma}: mu must be finite, sigma finite and > 0"
+                    ));
+                }
+            }
+            Duration::Sample(xs) => {
+                if xs.is_empty() {
+                    return Some("the duration sample is empty".into());
+                }
+                if xs.iter().any(|x| !x.is_finite()) {
+                    return Some("the duration sample holds a value that is not finite".into());
+                }
+            }
+        }
+        None
+    }
+}
+
+/// A forecast that cannot be scored: which forecaster, which war, why.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("`{forecaster}` gave war {war} a forecast that cannot be scored: {problem}")]
+pub struct InvalidForecast {
+    /// The forecaster's name.
+    pub forecaster: String,
+    /// The war's COW number.
+    pub war: u32,
+    /// What is wrong ([`WarForecast::problem`]).
+    pub problem: String,
+}
+
 /// A forecaster before fitting.
 pub trait WarForecaster: Send + Sync {
     /// Its name in the leaderboard, e.g. `base-rates`.

@@ -24,4 +24,4 @@ pub mod score;
 
 pub use backtest::{Settings, WarReport, run};
 pub use cases::{Outcome, WarCase, WarInputs};
-pub use forecast::{Duration, FittedWar, WarForecast, WarForecaster};
+pub use forecast::{Duration, FittedWar, InvalidForecast, WarForecast, WarForecaster};
