@@ -286,6 +286,9 @@ struct Fitted {
     unknown_days: (f64, f64),
     logit: Option<Logit>,
     regression: Option<Regression>,
+    /// Whether the duration is the regression's (whose fallback is `unknown_days`) rather
+    /// than base-rates' (`log_days`).
+    regresses: bool,
 }
 
 impl FittedWar for Fitted {
@@ -296,8 +299,8 @@ impl FittedWar for Fitted {
         };
         let (mu, sigma) = match (&self.regression, x.balance()) {
             (Some(r), Some(b)) => r.predictive(b),
-            (Some(_), None) => self.unknown_days,
-            (None, _) => self.log_days,
+            _ if self.regresses => self.unknown_days,
+            _ => self.log_days,
         };
         WarForecast {
             outcome,
@@ -365,6 +368,7 @@ impl WarForecaster for Baseline {
             unknown_days: (log_days.0, log_days.1 * widen),
             logit,
             regression,
+            regresses: matches!(self, Baseline::LognormalBalance | Baseline::Capability),
         })
     }
 }
@@ -445,6 +449,39 @@ mod tests {
         let (_, sd3) = r.predictive(3.0);
         assert!((sd3 - r.s * (1.0 + 1.0 / 3.0 + 2.0f64).sqrt()).abs() < 1e-12);
         assert!(fit_regression(&[(1.0, 1.0), (1.0, 2.0), (1.0, 3.0)]).is_none());
+    }
+
+    #[test]
+    fn wars_without_a_share_get_the_fallbacks() {
+        use super::super::cv::tests_support::case;
+        let mut train: Vec<WarCase> = (0..6)
+            .map(|i| {
+                let y = if i % 2 == 0 {
+                    Outcome::InitiatorWins
+                } else {
+                    Outcome::Other
+                };
+                case(i, y, 10 + 50 * i, 0.1 + 0.15 * f64::from(i))
+            })
+            .collect();
+        train[0].inputs.initiator_share = None;
+        let mut x = train[1].inputs.clone();
+        x.initiator_share = None;
+        let logs: Vec<f64> = train.iter().map(|w| w.truth.log_days()).collect();
+        let (m, sd) = mean_sd(&logs);
+        for b in Baseline::ALL {
+            let f = b.fit(&train).predict(&x);
+            assert_eq!(f.outcome, class_rates(&train), "{}", b.name());
+            let Duration::LogNormal { mu, sigma } = f.duration else {
+                panic!("a baseline forecasts a log-normal");
+            };
+            assert!((mu - m).abs() < 1e-12);
+            let widen = match b {
+                Baseline::BaseRates | Baseline::LogitCapability => 1.0,
+                _ => (1.0 + 1.0 / 6.0f64).sqrt(),
+            };
+            assert!((sigma - sd * widen).abs() < 1e-12, "{}: {sigma}", b.name());
+        }
     }
 
     #[test]
