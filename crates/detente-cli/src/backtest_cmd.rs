@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use clap::{Args, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 use detente_backtest::backtest::{self, Forecaster, Report, Settings};
 use detente_backtest::capability::Scheme;
 use detente_backtest::cases::{self, Dataset};
@@ -45,11 +45,19 @@ impl From<CapabilityArg> for Scheme {
     }
 }
 
+/// `detente backtest FILE` scores the models on DEU decisions; `detente backtest wars DIR`
+/// scores war forecasters on real wars. The subcommand and the file are exclusive (clap's
+/// `args_conflicts_with_subcommands`), so `detente backtest FILE` works as before; a DEU file
+/// named `wars` is given as `./wars`.
 #[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct BacktestArgs {
+    #[command(subcommand)]
+    pub command: Option<BacktestCommand>,
     /// A DEU-format file: tab-separated, one issue per row, with prnr, isnr, p<actor> and
     /// s<actor>, rp and out (data/deu/README.md).
-    pub data: PathBuf,
+    #[arg(required = true)]
+    pub data: Option<PathBuf>,
     /// Forecasters to score, comma-separated: models (`detente models`) and the references
     /// rp, commission, median-actor. Default: all of them.
     #[arg(long, value_delimiter = ',')]
@@ -72,9 +80,30 @@ pub struct BacktestArgs {
     pub out: OutArgs,
 }
 
-pub fn backtest(a: BacktestArgs) -> Result<(), Fail> {
+#[derive(Subcommand, Debug)]
+pub enum BacktestCommand {
+    /// Score war forecasters against real inter-state wars (COW), leaders after war
+    /// (Archigos) and civil-war cease-fires (Fortna): docs/WAR-BACKTEST.md.
+    Wars(crate::backtest_wars_cmd::WarsArgs),
+}
+
+pub fn backtest(mut a: BacktestArgs) -> Result<(), Fail> {
+    let data = match (a.command.take(), &a.data) {
+        (Some(BacktestCommand::Wars(w)), _) => return crate::backtest_wars_cmd::wars(w),
+        (None, Some(d)) => d.clone(),
+        (None, None) => {
+            return Err(Fail::new(
+                "backtest needs a DEU file, or `wars DIR`",
+                Some("detente backtest data/deu/deu3-train.tsv, or detente backtest wars DIR"),
+            ));
+        }
+    };
+    deu(&a, &data)
+}
+
+fn deu(a: &BacktestArgs, data: &std::path::Path) -> Result<(), Fail> {
     let started = Instant::now();
-    let target = write::target(a.out.output.as_deref(), a.out.force, &[&a.data])?;
+    let target = write::target(a.out.output.as_deref(), a.out.force, &[data])?;
     if a.folds == 1 {
         return Err(Fail::new(
             "--folds 1 leaves nothing to train on",
@@ -82,8 +111,8 @@ pub fn backtest(a: BacktestArgs) -> Result<(), Fail> {
         ));
     }
     let forecasters = forecasters(&a.models)?;
-    let name = a.data.display().to_string();
-    let text = input::read_text(&a.data)?;
+    let name = data.display().to_string();
+    let text = input::read_text(data)?;
     let dataset = load(&name, &text)?;
     let settings = |scheme: Scheme, folds: u32| Settings {
         scheme,
@@ -123,7 +152,7 @@ pub fn backtest(a: BacktestArgs) -> Result<(), Fail> {
                 threads: rayon::current_num_threads(),
                 release: !cfg!(debug_assertions),
             };
-            doc::markdown(&command_line(&a, &name), &reports, Some(timing))
+            doc::markdown(&command_line(a, &name), &reports, Some(timing))
         }
     };
     match a.format {

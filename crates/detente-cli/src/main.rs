@@ -7,6 +7,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod backtest_cmd;
+mod backtest_wars_cmd;
 mod check_cmd;
 mod claims_cmd;
 mod cli;
