@@ -11,6 +11,7 @@ use detente_backtest::wars::ceasefires::Group;
 use detente_backtest::wars::data::{self, CeasefireRow, LeaderRow, WarFile};
 use detente_backtest::wars::doc;
 use detente_backtest::wars::forecast::WarForecaster;
+use detente_backtest::wars::model::{ModelSettings, WarModelForecaster};
 use detente_core::Diagnostic;
 
 use crate::Fail;
@@ -48,6 +49,15 @@ pub struct WarsArgs {
     /// Bootstrap resamples of wars (and conflicts) for the intervals.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub bootstrap: u32,
+    /// Simulated runs of the war model per war forecast.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub model_runs: u32,
+    /// Simulated runs per training war at each step of the war model's calibration.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub fit_runs: u32,
+    /// Nelder-Mead iterations of the war model's calibration (0: its starting defaults).
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(0..=100_000))]
+    pub fit_iterations: u64,
     #[arg(long, value_enum, default_value_t = WarsFormat::Table)]
     pub format: WarsFormat,
     #[command(flatten)]
@@ -159,7 +169,13 @@ pub fn wars(a: WarsArgs) -> Result<(), Fail> {
     let c = read(&a.dir, WarFile::Ceasefires)?;
     let ceasefires: Vec<CeasefireRow> = parsed(&c, data::parse_ceasefires(&c.text))?;
     let baselines = Baseline::all();
-    let forecasters: Vec<&dyn WarForecaster> = baselines.iter().map(|b| b.as_ref()).collect();
+    let model = WarModelForecaster::new(ModelSettings {
+        fit_runs: a.fit_runs,
+        runs: a.model_runs,
+        iterations: a.fit_iterations,
+    });
+    let mut forecasters: Vec<&dyn WarForecaster> = baselines.iter().map(|b| b.as_ref()).collect();
+    forecasters.push(&model);
     let settings = Settings {
         folds: a.folds as usize,
         seed: a.seed,
@@ -169,7 +185,7 @@ pub fn wars(a: WarsArgs) -> Result<(), Fail> {
     };
     let name = a.dir.display().to_string();
     let train_name = a.fit_on.as_ref().map(|t| t.display().to_string());
-    let report = backtest::run(
+    let mut report = backtest::run(
         &name,
         &data,
         train_name.as_deref().zip(train.as_ref()),
@@ -184,6 +200,7 @@ pub fn wars(a: WarsArgs) -> Result<(), Fail> {
             Some("a forecaster must give probabilities that sum to 1 and a finite duration"),
         )
     })?;
+    report.war_model = model.fits();
     match a.format {
         WarsFormat::Json => write::write(&target, format::json(&report).as_bytes()),
         WarsFormat::Markdown => {
@@ -207,6 +224,15 @@ fn command_line(a: &WarsArgs, name: &str) -> String {
     }
     if a.bootstrap != 1000 {
         s.push_str(&format!(" --bootstrap {}", a.bootstrap));
+    }
+    if a.fit_iterations != 60 {
+        s.push_str(&format!(" --fit-iterations {}", a.fit_iterations));
+    }
+    if a.fit_runs != 32 {
+        s.push_str(&format!(" --fit-runs {}", a.fit_runs));
+    }
+    if a.model_runs != 200 {
+        s.push_str(&format!(" --model-runs {}", a.model_runs));
     }
     s
 }

@@ -17,8 +17,26 @@ const FILES: [&str; 5] = [
     "fortna-civil-ceasefires.csv",
 ];
 
+/// The war model at its smallest (its starting defaults, one run per training war, four per
+/// forecast): these tests check the command's plumbing; the model's fit is checked in release
+/// by `war_backtest_doc_is_current` and on the real files by `.ci/shared-data`.
+const QUICK: [&str; 6] = [
+    "--fit-iterations",
+    "0",
+    "--fit-runs",
+    "1",
+    "--model-runs",
+    "4",
+];
+
 fn run(args: &[&str]) -> Out {
-    output(detente().env("NO_COLOR", "1").args(args))
+    let quick = args.len() >= 2 && args[..2] == ["backtest", "wars"];
+    let mut cmd = detente();
+    cmd.env("NO_COLOR", "1").args(args);
+    if quick {
+        cmd.args(QUICK);
+    }
+    output(&mut cmd)
 }
 
 fn json(args: &[&str]) -> Value {
@@ -61,7 +79,8 @@ fn json_has_every_baseline_and_counts_by_hand() {
             "base-rates",
             "logit-capability",
             "lognormal-balance",
-            "capability"
+            "capability",
+            "war-model"
         ]
     );
     // The number of wars and the initiator's wins, counted here from the file itself.
@@ -84,8 +103,13 @@ fn json_has_every_baseline_and_counts_by_hand() {
         let m = e["brier"]["mean"].as_f64().unwrap();
         assert!(lo <= m && m <= hi && (0.0..=2.0).contains(&m), "{e}");
     }
-    // 4 forecasters, each against the 3 other baselines.
-    assert_eq!(v["diffs"].as_array().unwrap().len(), 12);
+    // 4 baselines, each against the 3 others, and the war model against all 4.
+    assert_eq!(v["diffs"].as_array().unwrap().len(), 16);
+    // One calibration of the war model per fold, each on the other folds' wars.
+    let fits = v["war_model"].as_array().unwrap();
+    assert_eq!(fits.len(), 5);
+    let total: u64 = fits.iter().map(|f| f["wars"].as_u64().unwrap()).sum();
+    assert_eq!(total as usize, 4 * rows.len());
     assert_eq!(v["scheme"]["folds"], 5);
     assert_eq!(v["leaders"].as_array().unwrap().len(), 5);
     assert_eq!(v["ceasefire_cv"]["horizons"].as_array().unwrap().len(), 3);
@@ -122,7 +146,8 @@ fn results_do_not_depend_on_the_thread_count() {
         "--bootstrap",
         "50",
     ];
-    let with = |n: &str| output(detente().env("RAYON_NUM_THREADS", n).args(args)).stdout;
+    let with =
+        |n: &str| output(detente().env("RAYON_NUM_THREADS", n).args(args).args(QUICK)).stdout;
     assert_eq!(with("1"), with("4"));
 }
 
@@ -264,11 +289,27 @@ fn bad_arguments() {
     assert_eq!(o.code, 2, "{}", o.stderr);
 }
 
+/// The settings of the generated page: a real calibration, small enough for CI.
+const DOC: [&str; 6] = [
+    "--fit-iterations",
+    "30",
+    "--fit-runs",
+    "8",
+    "--model-runs",
+    "50",
+];
+
 /// docs/WAR-BACKTEST.md is what `detente backtest wars data/war-synthetic --format markdown`
-/// prints. DETENTE_BLESS=1 rewrites it.
+/// prints with [`DOC`]'s settings. DETENTE_BLESS=1 rewrites it. Ignored in debug (the war
+/// model calibrates); `.ci/run` runs it in release.
 #[test]
+#[ignore = "calibrates the war model; run in release: cargo test --release -p detente-cli --test backtest_wars -- --ignored"]
 fn war_backtest_doc_is_current() {
-    let o = run(&["backtest", "wars", DIR, "--format", "markdown"]);
+    let mut cmd = detente();
+    cmd.env("NO_COLOR", "1")
+        .args(["backtest", "wars", DIR, "--format", "markdown"])
+        .args(DOC);
+    let o = output(&mut cmd);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let path = root().join("docs/WAR-BACKTEST.md");
     if std::env::var_os("DETENTE_BLESS").is_some() {
@@ -277,7 +318,9 @@ fn war_backtest_doc_is_current() {
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert_eq!(
-        committed, o.stdout,
-        "docs/WAR-BACKTEST.md is stale: run `detente backtest wars {DIR} --format markdown -o docs/WAR-BACKTEST.md --force` or DETENTE_BLESS=1"
+        committed,
+        o.stdout,
+        "docs/WAR-BACKTEST.md is stale: run `detente backtest wars {DIR} --format markdown {}` (its first lines give the command) or DETENTE_BLESS=1",
+        DOC.join(" ")
     );
 }

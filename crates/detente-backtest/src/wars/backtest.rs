@@ -157,6 +157,9 @@ pub struct WarReport {
     pub ceasefires: Vec<GroupEstimate>,
     /// Cease-fires: the two baselines out of fold.
     pub ceasefire_cv: CeasefireCv,
+    /// The war model's calibrations, one per fit (per fold, or one with --fit-on), when it was
+    /// scored; filled by the caller that holds the forecaster.
+    pub war_model: Vec<super::model::Calibration>,
 }
 
 fn summary(d: &WarData) -> Summary {
@@ -342,6 +345,7 @@ pub fn run(
             .map(|&r| leaders::shares(leader_rows, r))
             .collect(),
         ceasefires: ceasefires::estimates(ceasefire_rows, s.resamples, s.seed, s.level),
+        war_model: Vec::new(),
         ceasefire_cv: ceasefires::cross_validate(
             ceasefire_rows,
             s.folds,

@@ -20,6 +20,7 @@ pub mod data;
 pub mod doc;
 pub mod forecast;
 pub mod leaders;
+pub mod model;
 pub mod score;
 
 pub use backtest::{Settings, WarReport, run};
