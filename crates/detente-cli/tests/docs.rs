@@ -4,7 +4,9 @@
 //! `scenarios/`, `data/` and `docs/` point at the repository's, and its blocks run there in the
 //! order a reader meets them:
 //! - ```sh blocks: each command (`detente` or `mkdir`; a `\` continues a line) must exit 0. `cargo run ... --` is the
-//!   binary under test; `cargo test` is skipped. `--runs N` is cut to at most 1,000 runs, and a
+//!   binary under test; `cargo test` is skipped. `--runs N` is cut to at most 1,000 runs,
+//!   `backtest wars` runs the war model at its smallest (no calibration steps, one run per
+//!   training war, four per forecast; its calibration is checked in release), and a
 //!   Slurm script (`#SBATCH --array=A-B`) runs once per task with `SLURM_ARRAY_TASK_ID` set.
 //! - ```console blocks: each `$ command` must give every line shown after it (but `...`), in
 //!   order, and exit 0, or non-zero where the shown output ends in `error:`.
@@ -92,6 +94,14 @@ fn adapt(cmd: &str) -> Option<String> {
                 words[i] = n.min(MAX_RUNS).to_string();
             }
         }
+    }
+    if words.get(1).map(String::as_str) == Some("backtest")
+        && words.get(2).map(String::as_str) == Some("wars")
+        && !words.iter().any(|w| w == "--fit-iterations")
+    {
+        words.extend(
+            ["--fit-iterations", "0", "--fit-runs", "1", "--model-runs", "4"].map(String::from),
+        );
     }
     Some(words.join(" "))
 }
