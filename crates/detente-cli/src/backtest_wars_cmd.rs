@@ -201,6 +201,10 @@ pub fn wars(a: WarsArgs) -> Result<(), Fail> {
         )
     })?;
     report.war_model = model.fits();
+    report.war_model_ceasefires = detente_backtest::wars::model::ceasefire_check(
+        &report.ceasefires,
+        [Group::PcwNoPk, Group::PcwPk],
+    );
     match a.format {
         WarsFormat::Json => write::write(&target, format::json(&report).as_bytes()),
         WarsFormat::Markdown => {
@@ -329,6 +333,16 @@ fn table(r: &WarReport) -> String {
             g.group.label(),
             g.n,
             g.p.iter().map(|p| pct(*p)).collect::<Vec<_>>().join(" / ")
+        ));
+    }
+    if let Some(c) = &r.war_model_ceasefires {
+        let join = |p: [f64; 3]| p.map(|x| pct(Some(x))).join(" / ");
+        out.push_str(&format!(
+            "war model's peace module, fitted on {} ({}), predicts {}: {}\n",
+            c.groups[0].label(),
+            join(c.without),
+            c.groups[1].label(),
+            join(c.with)
         ));
     }
     out

@@ -100,7 +100,15 @@ fn adapt(cmd: &str) -> Option<String> {
         && !words.iter().any(|w| w == "--fit-iterations")
     {
         words.extend(
-            ["--fit-iterations", "0", "--fit-runs", "1", "--model-runs", "4"].map(String::from),
+            [
+                "--fit-iterations",
+                "0",
+                "--fit-runs",
+                "1",
+                "--model-runs",
+                "4",
+            ]
+            .map(String::from),
         );
     }
     Some(words.join(" "))

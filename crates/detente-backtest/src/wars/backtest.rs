@@ -160,6 +160,9 @@ pub struct WarReport {
     /// The war model's calibrations, one per fit (per fold, or one with --fit-on), when it was
     /// scored; filled by the caller that holds the forecaster.
     pub war_model: Vec<super::model::Calibration>,
+    /// The durability module fitted on cease-fires without peacekeepers and predicting those
+    /// with them; filled by the caller.
+    pub war_model_ceasefires: Option<super::model::CeasefireCheck>,
 }
 
 fn summary(d: &WarData) -> Summary {
@@ -346,6 +349,7 @@ pub fn run(
             .collect(),
         ceasefires: ceasefires::estimates(ceasefire_rows, s.resamples, s.seed, s.level),
         war_model: Vec::new(),
+        war_model_ceasefires: None,
         ceasefire_cv: ceasefires::cross_validate(
             ceasefire_rows,
             s.folds,

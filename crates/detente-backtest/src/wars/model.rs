@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::cases::{Outcome, WarCase, WarInputs};
+use super::ceasefires::{Group, GroupEstimate};
 use super::forecast::{Duration, FittedWar, WarForecast, WarForecaster};
 
 /// Days in a month of the model (the Gregorian mean).
@@ -558,6 +559,127 @@ impl WarForecaster for WarModelForecaster {
     }
 }
 
+/// The durability module against Fortna's cease-fires: its one free number, the baseline
+/// hazard of renewal, fitted to the cease-fires without peacekeepers; its mechanism for
+/// monitoring (a strongest monitoring halves the baseline hazard, `docs/models/war.md`) then
+/// predicts the cease-fires with peacekeepers, which it was not fitted on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CeasefireCheck {
+    /// The group fitted on and the group predicted.
+    pub groups: [Group; 2],
+    /// The fitted baseline hazard (`after.baseline_hazard`, a month).
+    pub baseline_hazard: f64,
+    /// The model's P(war resumes within 12, 24, 60 months) without monitoring, at the fit.
+    pub without: [f64; 3],
+    /// The same with the strongest monitoring: the prediction.
+    pub with: [f64; 3],
+}
+
+/// A settlement at parity signed at once (complete information), on 50 of the stakes, with
+/// the strongest monitoring or none, and no shift of power after it. A renewed war costs
+/// little (a hundredth of the stakes over its discounted length), so that the Powell margins
+/// are near 0 and the hazards near the baseline: the fitted baseline is the hazard itself.
+fn peace_scenario(baseline_hazard: f64, monitoring: bool) -> Scenario {
+    let m = if monitoring { 100 } else { 0 };
+    let text = format!(
+        r#"format = 1
+[scenario]
+name = "cease-fire"
+time_unit = "month"
+[[issue]]
+id = "stakes"
+status_quo = 50
+[[issue]]
+id = "monitoring"
+status_quo = {m}
+[[actor]]
+id = "a"
+capability = 1
+position = {{ stakes = 100 }}
+salience = {{ stakes = 1 }}
+[[actor]]
+id = "b"
+capability = 1
+position = {{ stakes = 0 }}
+salience = {{ stakes = 1 }}
+[[actor]]
+id = "third_party"
+capability = 1
+position = {{ stakes = 50, monitoring = {m} }}
+salience = {{ stakes = 1, monitoring = 1 }}
+[war]
+belligerents = ["a", "b"]
+stakes = "stakes"
+forum = ["third_party"]
+horizon = 12
+loss = "linear"
+discount = 0.99
+front_speed = 0.01
+front_volatility = 0.01
+collapse = 0
+[[war.side]]
+actor = "a"
+cost = 0.0001
+[[war.side]]
+actor = "b"
+cost = 0.0001
+[war.terms]
+monitoring = "monitoring"
+[war.after]
+horizon = 60
+baseline_hazard = {baseline_hazard:e}
+"#
+    );
+    detente_core::parse_toml(&text)
+        .unwrap_or_else(|d| panic!("cease-fire scenario refused: {d:?}\n{text}"))
+        .at_start()
+}
+
+/// The module's P(war resumes within 12, 24, 60 months) for a baseline hazard.
+pub fn renewal(baseline_hazard: f64, monitoring: bool) -> [f64; 3] {
+    let (_, w) = simulate(&peace_scenario(baseline_hazard, monitoring), 0);
+    w.renewal.map(|p| p.unwrap_or(f64::NAN))
+}
+
+/// Fits the baseline hazard to `groups[0]`'s Kaplan-Meier estimates at 12, 24 and 60 months
+/// (least squares, golden section on its logit) and predicts `groups[1]` with monitoring.
+/// `None` when the estimates of either group are missing.
+pub fn ceasefire_check(estimates: &[GroupEstimate], groups: [Group; 2]) -> Option<CeasefireCheck> {
+    let find = |g: Group| estimates.iter().find(|e| e.group == g);
+    let observed: Vec<f64> = find(groups[0])?.p.iter().copied().collect::<Option<_>>()?;
+    find(groups[1])?;
+    let loss = |x: f64| {
+        let p = 1.0 / (1.0 + (-x).exp());
+        renewal(p, false)
+            .iter()
+            .zip(&observed)
+            .map(|(m, o)| (m - o) * (m - o))
+            .sum::<f64>()
+    };
+    let (mut a, mut b) = (-12.0f64, 2.0f64);
+    let phi = 0.5 * (5f64.sqrt() - 1.0);
+    let (mut c, mut d) = (b - phi * (b - a), a + phi * (b - a));
+    let (mut fc, mut fd) = (loss(c), loss(d));
+    for _ in 0..60 {
+        if fc <= fd {
+            (b, d, fd) = (d, c, fc);
+            c = b - phi * (b - a);
+            fc = loss(c);
+        } else {
+            (a, c, fc) = (c, d, fd);
+            d = a + phi * (b - a);
+            fd = loss(d);
+        }
+    }
+    let p = 1.0 / (1.0 + (-(0.5 * (a + b))).exp());
+    Some(CeasefireCheck {
+        groups,
+        baseline_hazard: p,
+        without: renewal(p, false),
+        with: renewal(p, true),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -684,5 +806,33 @@ mod tests {
             fit.objective
         );
         assert!(fit.evaluations > 7, "{}", fit.evaluations);
+    }
+
+    /// A constant hazard h gives 1 - e^{-h t}: the fit recovers a hazard whose curve it is
+    /// given, and the strongest monitoring halves the hazard (1 - (1 - P)^(1/2)).
+    #[test]
+    fn the_ceasefire_fit_recovers_a_known_hazard_and_monitoring_halves_it() {
+        let truth = renewal(0.03, false);
+        let est = |group: Group, p: [f64; 3]| GroupEstimate {
+            group,
+            n: 10,
+            failed: 5,
+            conflicts: 10,
+            p: p.iter().map(|&x| Some(x)).collect(),
+            ci: vec![None; 3],
+        };
+        let e = [est(Group::PcwNoPk, truth), est(Group::PcwPk, [0.1; 3])];
+        let c = ceasefire_check(&e, [Group::PcwNoPk, Group::PcwPk]).unwrap();
+        assert!(
+            (c.baseline_hazard - 0.03).abs() < 1e-4,
+            "{}",
+            c.baseline_hazard
+        );
+        for ((w, m), t) in c.without.iter().zip(c.with).zip(truth) {
+            assert!((w - t).abs() < 1e-4);
+            let halved = 1.0 - (1.0 - t).sqrt();
+            assert!((m - halved).abs() < 1e-3, "{:?} vs {halved}", c.with);
+        }
+        assert!(ceasefire_check(&e[..1], [Group::PcwNoPk, Group::PcwPk]).is_none());
     }
 }
