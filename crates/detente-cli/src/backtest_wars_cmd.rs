@@ -201,6 +201,13 @@ pub fn wars(a: WarsArgs) -> Result<(), Fail> {
         )
     })?;
     report.war_model = model.fits();
+    if let (Some(d), Some(observed)) = (
+        detente_backtest::wars::model::pooled(&report.war_model),
+        report.leaders.first(),
+    ) {
+        report.war_model_leaders =
+            detente_backtest::wars::model::leader_check(&data.cases, &d, a.model_runs, observed);
+    }
     report.war_model_ceasefires = detente_backtest::wars::model::ceasefire_check(
         &report.ceasefires,
         [Group::PcwNoPk, Group::PcwPk],
@@ -333,6 +340,13 @@ fn table(r: &WarReport) -> String {
             g.group.label(),
             g.n,
             g.p.iter().map(|p| pct(*p)).collect::<Vec<_>>().join(" / ")
+        ));
+    }
+    if let Some(c) = &r.war_model_leaders {
+        let p = c.model.map(|x| pct(Some(x)));
+        out.push_str(&format!(
+            "war model's leaders (removal fitted to the pooled shares): winners {}, losers {}; irregular or foreign: winners {}, losers {}\n",
+            p[0], p[1], p[2], p[3]
         ));
     }
     if let Some(c) = &r.war_model_ceasefires {

@@ -163,6 +163,9 @@ pub struct WarReport {
     /// The durability module fitted on cease-fires without peacekeepers and predicting those
     /// with them; filled by the caller.
     pub war_model_ceasefires: Option<super::model::CeasefireCheck>,
+    /// Leaders after war: the war model's removal hazard fitted to the pooled shares, its
+    /// split between winners and losers predicted; filled by the caller.
+    pub war_model_leaders: Option<super::model::LeaderCheck>,
 }
 
 fn summary(d: &WarData) -> Summary {
@@ -350,6 +353,7 @@ pub fn run(
         ceasefires: ceasefires::estimates(ceasefire_rows, s.resamples, s.seed, s.level),
         war_model: Vec::new(),
         war_model_ceasefires: None,
+        war_model_leaders: None,
         ceasefire_cv: ceasefires::cross_validate(
             ceasefire_rows,
             s.folds,

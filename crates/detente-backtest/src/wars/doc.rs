@@ -560,6 +560,7 @@ fn war_model_section(s: &mut String, r: &WarReport) {
         let _ = writeln!(s, "| {name} | {} | {} |", f(a), f(b));
     }
     s.push('\n');
+    leader_check_section(s, r);
     ceasefire_check_section(s, r);
 }
 
@@ -603,6 +604,50 @@ fn ceasefire_check_section(s: &mut String, r: &WarReport) {
             pct(test.p.get(i).copied().flatten()),
             pct(Some(c.with[i]))
         );
+    }
+    s.push('\n');
+}
+
+/// The war model's removal hazard against Archigos.
+fn leader_check_section(s: &mut String, r: &WarReport) {
+    let (Some(c), Some(o)) = (&r.war_model_leaders, r.leaders.first()) else {
+        return;
+    };
+    s.push_str("### Leaders after war\n\n");
+    let _ = writeln!(
+        s,
+        "The war model removes a leader at the hazard `removal` x (1 - the side's value of its position) (Goemans 2000). Applied for two years after the war to the settled outcome (1 for a victory, 0 for a defeat, the share for a decisive settlement), beside a regular turnover that does not depend on the war, with the wars simulated at the folds' pooled defaults ({} winners' and {} losers' sides): the two rates are fitted to the pooled shares of winners and losers together (regular {:.4} a month, removal {:.4} a month), and the split between winners and losers is the mechanism's prediction, against Archigos ({}).\n",
+        c.sides[0],
+        c.sides[1],
+        c.regular,
+        c.removal,
+        o.restriction.label()
+    );
+    s.push_str(
+        "| leaders out within two years | observed | 95% Wilson | model |\n|---|---:|---|---:|\n",
+    );
+    let rows = [
+        ("winners, any exit", &o.won_exit, c.model[0]),
+        ("losers, any exit", &o.lost_exit, c.model[1]),
+        (
+            "winners, irregular or foreign",
+            &o.won_irregular,
+            c.model[2],
+        ),
+        (
+            "losers, irregular or foreign",
+            &o.lost_irregular,
+            c.model[3],
+        ),
+    ];
+    for (name, sh, m) in rows {
+        let obs = sh.share.map_or("-".to_string(), |x| {
+            format!("{:.0}% ({}/{})", 100.0 * x, sh.k, sh.n)
+        });
+        let ci = sh.wilson.map_or("-".to_string(), |[lo, hi]| {
+            format!("{:.0}% .. {:.0}%", 100.0 * lo, 100.0 * hi)
+        });
+        let _ = writeln!(s, "| {name} | {obs} | {ci} | {:.0}% |", 100.0 * m);
     }
     s.push('\n');
 }

@@ -680,6 +680,131 @@ pub fn ceasefire_check(estimates: &[GroupEstimate], groups: [Group; 2]) -> Optio
     })
 }
 
+/// Leaders after war against Archigos: the war model's hazard of removal, `removal` x (1 - the
+/// side's value of its position), Goemans (2000), applied for two years after the war to the
+/// settled outcome (1 for a victory, 0 for a defeat, the share for a settlement), beside a
+/// regular turnover that does not depend on the war. The two rates are fitted to the pooled
+/// shares (winners and losers together); the split between winners and losers is then the
+/// mechanism's prediction.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LeaderCheck {
+    /// The fitted regular turnover, a month.
+    pub regular: f64,
+    /// The fitted removal rate at the worst outcome, a month.
+    pub removal: f64,
+    /// The model's shares out within two years: winners, losers (all exits), winners, losers
+    /// (irregular or foreign).
+    pub model: [f64; 4],
+    /// The simulated winners' and losers' sides the shares average over.
+    pub sides: [usize; 2],
+}
+
+/// The defaults of several fits in one: geometric means of the rates, arithmetic of the
+/// shifts.
+pub fn pooled(fits: &[Calibration]) -> Option<Defaults> {
+    if fits.is_empty() {
+        return None;
+    }
+    let n = fits.len() as f64;
+    let geo = |f: &dyn Fn(&Defaults) -> f64| {
+        (fits.iter().map(|c| f(&c.defaults).ln()).sum::<f64>() / n).exp()
+    };
+    let mean = |f: &dyn Fn(&Defaults) -> f64| fits.iter().map(|c| f(&c.defaults)).sum::<f64>() / n;
+    Some(Defaults {
+        front_speed: geo(&|d| d.front_speed),
+        front_volatility: geo(&|d| d.front_volatility),
+        cost: geo(&|d| d.cost),
+        optimism: mean(&|d| d.optimism),
+        initiator_edge: mean(&|d| d.initiator_edge),
+        decisiveness: geo(&|d| d.decisiveness),
+        heterogeneity: geo(&|d| d.heterogeneity),
+    })
+}
+
+/// Each simulated side's settled value: winners' and losers' (1 and 0 for victories, the
+/// share for decisive settlements).
+fn settled_values(cases: &[WarCase], d: &Defaults, runs: u32) -> [Vec<f64>; 2] {
+    let per_war: Vec<[Vec<f64>; 2]> = cases
+        .par_iter()
+        .map(|c| {
+            let mut out = [Vec::new(), Vec::new()];
+            for i in 0..runs {
+                let seed = c.inputs.seed.wrapping_add(u64::from(i));
+                let (_, w) = simulate(&scenario(&c.inputs, d), seed);
+                // The winner's value of the settled outcome; the loser's is the rest.
+                let u = match w.ending {
+                    Ending::Victory { .. } => 1.0,
+                    Ending::Ceasefire { share, .. } if share >= DECISIVE_SHARE => share,
+                    Ending::Ceasefire { share, .. } if share <= 1.0 - DECISIVE_SHARE => 1.0 - share,
+                    _ => continue,
+                };
+                out[0].push(u);
+                out[1].push(1.0 - u);
+            }
+            out
+        })
+        .collect();
+    let mut all = [Vec::new(), Vec::new()];
+    for w in per_war {
+        for k in 0..2 {
+            all[k].extend(&w[k]);
+        }
+    }
+    all
+}
+
+/// Fits and predicts [`LeaderCheck`] from the observed shares; `None` without winners or
+/// losers on either side.
+pub fn leader_check(
+    cases: &[WarCase],
+    d: &Defaults,
+    runs: u32,
+    observed: &super::leaders::LeaderShares,
+) -> Option<LeaderCheck> {
+    let [won, lost] = settled_values(cases, d, runs);
+    if won.is_empty() || lost.is_empty() {
+        return None;
+    }
+    let (nw, nl) = (observed.won_exit.n as f64, observed.lost_exit.n as f64);
+    if nw + nl == 0.0 {
+        return None;
+    }
+    let months = 24.0;
+    let mean =
+        |v: &[f64], f: &dyn Fn(f64) -> f64| v.iter().map(|&u| f(u)).sum::<f64>() / v.len() as f64;
+    let out = |h: f64| -(-h * months).exp_m1();
+    let pooled = |f: &dyn Fn(f64) -> f64| (nw * mean(&won, f) + nl * mean(&lost, f)) / (nw + nl);
+    let target_irr = (observed.won_irregular.k + observed.lost_irregular.k) as f64
+        / (observed.won_irregular.n + observed.lost_irregular.n).max(1) as f64;
+    let target_all = (observed.won_exit.k + observed.lost_exit.k) as f64 / (nw + nl);
+    // Both pooled shares rise with their rate: bisection on the log of each.
+    let solve = |f: &dyn Fn(f64) -> f64, target: f64| {
+        let (mut lo, mut hi) = (-20.0f64, 5.0f64);
+        for _ in 0..100 {
+            let mid = 0.5 * (lo + hi);
+            if f(mid.exp()) < target {
+                lo = mid
+            } else {
+                hi = mid
+            }
+        }
+        (0.5 * (lo + hi)).exp()
+    };
+    let removal = solve(&|m| pooled(&|u| out(m * (1.0 - u))), target_irr);
+    let regular = solve(&|b| pooled(&|u| out(b + removal * (1.0 - u))), target_all);
+    Some(LeaderCheck {
+        regular,
+        removal,
+        model: [
+            mean(&won, &|u| out(regular + removal * (1.0 - u))),
+            mean(&lost, &|u| out(regular + removal * (1.0 - u))),
+            mean(&won, &|u| out(removal * (1.0 - u))),
+            mean(&lost, &|u| out(removal * (1.0 - u))),
+        ],
+        sides: [won.len(), lost.len()],
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -834,5 +959,42 @@ mod tests {
             assert!((m - halved).abs() < 1e-3, "{:?} vs {halved}", c.with);
         }
         assert!(ceasefire_check(&e[..1], [Group::PcwNoPk, Group::PcwPk]).is_none());
+    }
+
+    /// Goemans (2000) as the model has it: the fitted rates reproduce the pooled shares they
+    /// were fitted to, and losers, whose settled value is lower, leave more often than winners.
+    #[test]
+    fn leaders_fit_the_pooled_shares_and_losers_leave_more() {
+        use crate::wars::leaders::{LeaderShares, Restriction, Share};
+        let cases: Vec<WarCase> = (0..8)
+            .map(|i| case(i, 0.3 + 0.05 * f64::from(i), Outcome::InitiatorWins, 200))
+            .collect();
+        let sh = |k: usize, n: usize| Share {
+            n,
+            k,
+            share: Some(k as f64 / n as f64),
+            wilson: None,
+        };
+        let observed = LeaderShares {
+            restriction: Restriction::All,
+            won_exit: sh(20, 60),
+            lost_exit: sh(20, 40),
+            won_irregular: sh(3, 60),
+            lost_irregular: sh(9, 40),
+        };
+        let c = leader_check(&cases, &Defaults::default(), 20, &observed).unwrap();
+        let (w, l) = (c.sides[0] as f64, c.sides[1] as f64);
+        assert!(w > 0.0 && w == l, "{:?}", c.sides);
+        let pooled_all = (60.0 * c.model[0] + 40.0 * c.model[1]) / 100.0;
+        let pooled_irr = (60.0 * c.model[2] + 40.0 * c.model[3]) / 100.0;
+        assert!((pooled_all - 0.4).abs() < 1e-9, "{pooled_all}");
+        assert!((pooled_irr - 0.12).abs() < 1e-9, "{pooled_irr}");
+        assert!(
+            c.model[1] > c.model[0] && c.model[3] > c.model[2],
+            "{:?}",
+            c.model
+        );
+        let p = pooled(&[]);
+        assert!(p.is_none());
     }
 }
