@@ -223,27 +223,30 @@ pub fn simulate_war(x: &WarInputs, d: &Defaults, runs: u32) -> ([u32; 3], Vec<f6
     let mut counts = [0u32; 3];
     let mut days = Vec::with_capacity(runs as usize);
     for i in 0..runs {
-        let seed = x.seed.wrapping_add(u64::from(i));
-        // The run's own war: its random effects from a stream of its own seed.
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        rng.set_stream(1);
-        let mut effect = || {
-            let z: f64 = StandardNormal.sample(&mut rng);
-            (d.heterogeneity * z).exp()
-        };
-        let this = Defaults {
-            front_speed: d.front_speed * effect(),
-            front_volatility: d.front_volatility * effect(),
-            cost: d.cost * effect(),
-            ..*d
-        };
-        let sc = scenario(x, &this);
-        let (_, w) = simulate(&sc, seed);
+        let w = run_war(x, d, i);
         let (o, ld) = classify(&w.ending, w.duration);
         counts[o.index()] += 1;
         days.push(ld);
     }
     (counts, days)
+}
+
+/// Run `i` of a war: its own random effects (from stream 1 of its seed), then the war model.
+fn run_war(x: &WarInputs, d: &Defaults, i: u32) -> detente_core::model::war::WarResult {
+    let seed = x.seed.wrapping_add(u64::from(i));
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(1);
+    let mut effect = || {
+        let z: f64 = StandardNormal.sample(&mut rng);
+        (d.heterogeneity * z).exp()
+    };
+    let this = Defaults {
+        front_speed: d.front_speed * effect(),
+        front_volatility: d.front_volatility * effect(),
+        cost: d.cost * effect(),
+        ..*d
+    };
+    simulate(&scenario(x, &this), seed).1
 }
 
 /// How many moments the calibration matches.
@@ -427,7 +430,8 @@ impl Objective<'_> {
     }
 }
 
-impl CostFunction for Objective<'_> {
+// argmin's executor takes the problem by value; a reference lets `calibrate` use it after.
+impl CostFunction for &Objective<'_> {
     type Param = Vec<f64>;
     type Output = f64;
     fn cost(&self, x: &Vec<f64>) -> Result<f64, Error> {
@@ -479,14 +483,6 @@ pub fn calibrate(train: &[WarCase], s: &ModelSettings) -> Calibration {
         model,
         evaluations,
         wars: train.len(),
-    }
-}
-
-impl CostFunction for &Objective<'_> {
-    type Param = Vec<f64>;
-    type Output = f64;
-    fn cost(&self, x: &Vec<f64>) -> Result<f64, Error> {
-        (*self).cost(x)
     }
 }
 
@@ -724,33 +720,25 @@ pub fn pooled(fits: &[Calibration]) -> Option<Defaults> {
 /// Each simulated side's settled value: winners' and losers' (1 and 0 for victories, the
 /// share for decisive settlements).
 fn settled_values(cases: &[WarCase], d: &Defaults, runs: u32) -> [Vec<f64>; 2] {
-    let per_war: Vec<[Vec<f64>; 2]> = cases
+    // The winner's value of each decisive run; the loser's is the rest.
+    let won: Vec<f64> = cases
         .par_iter()
         .map(|c| {
-            let mut out = [Vec::new(), Vec::new()];
-            for i in 0..runs {
-                let seed = c.inputs.seed.wrapping_add(u64::from(i));
-                let (_, w) = simulate(&scenario(&c.inputs, d), seed);
-                // The winner's value of the settled outcome; the loser's is the rest.
-                let u = match w.ending {
-                    Ending::Victory { .. } => 1.0,
-                    Ending::Ceasefire { share, .. } if share >= DECISIVE_SHARE => share,
-                    Ending::Ceasefire { share, .. } if share <= 1.0 - DECISIVE_SHARE => 1.0 - share,
-                    _ => continue,
-                };
-                out[0].push(u);
-                out[1].push(1.0 - u);
-            }
-            out
+            (0..runs)
+                .filter_map(|i| match run_war(&c.inputs, d, i).ending {
+                    Ending::Victory { .. } => Some(1.0),
+                    Ending::Ceasefire { share, .. } if share >= DECISIVE_SHARE => Some(share),
+                    Ending::Ceasefire { share, .. } if share <= 1.0 - DECISIVE_SHARE => {
+                        Some(1.0 - share)
+                    }
+                    _ => None,
+                })
+                .collect::<Vec<f64>>()
         })
+        .flatten()
         .collect();
-    let mut all = [Vec::new(), Vec::new()];
-    for w in per_war {
-        for k in 0..2 {
-            all[k].extend(&w[k]);
-        }
-    }
-    all
+    let lost = won.iter().map(|u| 1.0 - u).collect();
+    [won, lost]
 }
 
 /// Fits and predicts [`LeaderCheck`] from the observed shares; `None` without winners or
