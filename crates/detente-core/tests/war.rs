@@ -196,7 +196,7 @@ fn beliefs_stay_at_a_known_truth_and_learn_at_the_kalman_rate() {
         0.6,
         0.0001,
         0.0001,
-        "front_speed = 2\nfront_volatility = 0.5\nhorizon = 24\nforum = [\"a\"]\nproposer = \"a\"",
+        "front_speed = 2\nfront_volatility = 0.5\ndecisiveness = 1\nhorizon = 24\nforum = [\"a\"]\nproposer = \"a\"",
         "",
     );
     let mut known = base.clone();
@@ -499,6 +499,13 @@ fn parity_believing(cap_a: f64, beliefs: [(f64, f64); 2], side_a: &str, side_b: 
     parse_toml(&text).unwrap_or_else(|d| panic!("{d:#?}"))
 }
 
+/// An attritional war, slower and steadier than the average historical one that the defaults
+/// are calibrated on (`docs/models/war.md`, "Defaults"): the front's speed and volatility are a
+/// fifth of the distance a year and a twentieth per square root of a year, the balance
+/// proportional to strength. The mechanisms these tests check play out over years.
+const ATTRITION: &str =
+    "front_speed = 1.6666666666666667\nfront_volatility = 1.4433756729740643\ndecisiveness = 1";
+
 fn parity_text(cap_a: f64, beliefs: [(f64, f64); 2], side_a: &str, side_b: &str) -> String {
     let [(belief, strength), (belief_b, strength_b)] = beliefs;
     format!(
@@ -523,6 +530,7 @@ belligerents = ["a", "b"]
 stakes = "x"
 horizon = 60
 forum = ["a", "b"]
+{ATTRITION}
 [[war.side]]
 actor = "a"
 cost = 0.0002

@@ -148,6 +148,7 @@ stakes = "stakes"
 horizon = {horizon}
 front_speed = {speed}
 front_volatility = {vol}
+decisiveness = 1
 discount = {discount}
 forum = ["mediator", "a", "b"]
 [[war.side]]

@@ -76,7 +76,7 @@ pub struct Claim {
     pub measure: Measure,
     /// The direction the argument expects of treatment minus base.
     pub expected: Direction,
-    /// Why the result may differ, when it is known: said beside a disagreement.
+    /// Why the result may differ, when it is known: said beside a disagreement or no effect.
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -275,7 +275,10 @@ pub fn markdown(sc: &Scenario, effects: &[Effect], runs: u64, seed: u64, source:
         let c = &e.claim;
         let agrees = match (e.agrees, c.expected) {
             (_, Direction::Open) => "no direction claimed".to_string(),
-            (None, _) => "no effect".to_string(),
+            (None, _) => match &c.note {
+                Some(n) => format!("no effect: {n}"),
+                None => "no effect".to_string(),
+            },
             (Some(true), _) => "yes".to_string(),
             (Some(false), _) => match &c.note {
                 Some(n) => format!("no: {n}"),

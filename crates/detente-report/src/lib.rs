@@ -307,7 +307,9 @@ mod tests {
             "value of fighting",
             "Renewed war",
             "ceasefire_month &lt;= 12",
-            "Box 1:",
+            // Every sampled future of the bundled scenario settles within a year, so PRIM says
+            // so; boxes are checked with a condition that varies (below).
+            "every run has the case of interest",
             "russia.win_belief",
         ] {
             assert!(html.contains(expected), "no `{expected}` in the page");

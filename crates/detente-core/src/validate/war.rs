@@ -246,26 +246,29 @@ impl Validator {
             ok = false;
         }
         let years = years.unwrap_or(1.0);
+        // The front's speed and volatility and the decisiveness default to their means over the
+        // folds of `detente backtest wars` on the shared COW wars (docs/models/war.md,
+        // "Defaults"): the average historical war, not an attritional one.
         let front_speed = self.req(
             &rw.front_speed,
-            0.2 * width * years,
+            0.177 * width * years,
             "war.front_speed",
             "front speed",
             &Bounds::above_to(
                 0.0,
                 1e6,
-                "how far the front moves per time unit at full superiority, in points of the stakes issue's scale (default: a fifth of the distance between the belligerents' positions a year)",
+                "how far the front moves per time unit at full superiority, in points of the stakes issue's scale (default, calibrated on historical wars: 0.177 of the distance between the belligerents' positions a year)",
             ),
         );
         let front_volatility = self.req(
             &rw.front_volatility,
-            0.05 * width * years.sqrt(),
+            0.182 * width * years.sqrt(),
             "war.front_volatility",
             "front volatility",
             &Bounds::above_to(
                 0.0,
                 1e6,
-                "the standard deviation of the front's moves over one time unit, in points of the stakes issue's scale (it grows with the square root of time)",
+                "the standard deviation of the front's moves over one time unit, in points of the stakes issue's scale (it grows with the square root of time; default, calibrated on historical wars: 0.182 of the distance between the belligerents' positions per square root of a year)",
             ),
         );
         let collapse = self.req(
@@ -321,12 +324,12 @@ impl Validator {
         );
         let decisiveness = self.req(
             &rw.decisiveness,
-            1.0,
+            0.62,
             "war.decisiveness",
             "decisiveness",
             &Bounds::above(
                 0.0,
-                "the exponent g of the contest function; 1 = battle odds proportional to strength",
+                "the exponent g of the contest function; 1 = battle odds proportional to strength (default, calibrated on historical wars: 0.62)",
             ),
         );
         let discount = self.req(
