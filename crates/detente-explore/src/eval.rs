@@ -157,8 +157,13 @@ pub enum Problem {
         suggestion: Option<String>,
         /// The input columns expected.
         expected: Vec<String>,
-        /// Whether it is one of the model's output columns (an `explore` file given whole).
-        output: bool,
+    },
+    /// Columns that are the model's outputs, not inputs (an `explore` file given whole).
+    OutputColumns {
+        /// The output columns given, in the rows' order.
+        columns: Vec<String>,
+        /// The input columns expected.
+        expected: Vec<String>,
     },
     /// An input the rows' scenario samples but no column gives.
     MissingColumn {
@@ -239,19 +244,14 @@ impl EvalError {
     pub fn help(&self) -> String {
         let col = self.column.as_deref().unwrap_or_default();
         match &self.problem {
-            Problem::UnknownColumn {
-                output: true,
-                expected,
-                ..
-            } => format!(
-                "`{col}` is an output of the model, not an input; keep only the input columns \
-                 ({}) and the optional `run`, `seed` and `policy`",
+            Problem::OutputColumns { expected, .. } => format!(
+                "keep only the input columns ({}) and the optional `run`, `seed` and `policy`; \
+                 the outputs are computed anew",
                 list(&strs(expected))
             ),
             Problem::UnknownColumn {
                 suggestion,
                 expected,
-                ..
             } => match suggestion {
                 Some(s) => format!(
                     "did you mean `{s}`? the input columns are {}; other columns may be `run`, \
@@ -304,9 +304,12 @@ impl fmt::Display for EvalError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let col = self.column.as_deref().unwrap_or_default();
         match &self.problem {
-            Problem::UnknownColumn { output: true, .. } => {
-                write!(f, "column `{col}` is an output, not an input")
-            }
+            Problem::OutputColumns { columns, .. } => write!(
+                f,
+                "{} of the model's outputs given as input columns: {}",
+                columns.len(),
+                list(&strs(columns))
+            ),
             Problem::UnknownColumn { .. } => write!(f, "unknown column `{col}`"),
             Problem::MissingColumn { policy: None } => {
                 write!(f, "no column `{col}`: the scenario samples it")
@@ -586,19 +589,31 @@ pub fn evaluate(
 
     // Columns: every given one is an input of some policy used; every input of each policy
     // used is given.
+    let before = errors.len();
+    let mut outputs_given = Vec::new();
     for c in &inputs.columns {
-        if !in_cols.contains(c) {
-            let expected = in_cols.clone();
+        if out_cols.contains(c) && !in_cols.contains(c) {
+            outputs_given.push(c.clone());
+        } else if !in_cols.contains(c) {
             errors.push(EvalError::column(
                 c,
                 Problem::UnknownColumn {
                     suggestion: detente_core::diag::suggest(c, in_cols.iter().map(String::as_str))
                         .map(str::to_string),
-                    output: out_cols.contains(c),
-                    expected,
+                    expected: in_cols.clone(),
                 },
             ));
         }
+    }
+    if !outputs_given.is_empty() {
+        errors.push(EvalError {
+            row: None,
+            column: None,
+            problem: Problem::OutputColumns {
+                columns: outputs_given,
+                expected: in_cols.clone(),
+            },
+        });
     }
     let mut groups: Vec<Option<Group>> = (0..=known.len()).map(|_| None).collect();
     for (k, plan) in plans {
@@ -638,7 +653,7 @@ pub fn evaluate(
             target,
         });
     }
-    if !errors.is_empty() {
+    if errors.len() > before {
         // Without the columns, the rows cannot be read; the policies' problems stay.
         return Err(errors);
     }
@@ -958,13 +973,17 @@ mod tests {
         assert_eq!(e[0].column.as_deref(), Some(&*format!("{first}x")));
         assert!(matches!(
             &e[0].problem,
-            Problem::UnknownColumn { suggestion: Some(s), output: false, .. } if *s == first
+            Problem::UnknownColumn { suggestion: Some(s), .. } if *s == first
         ));
         assert!(e[0].help().contains(&format!("did you mean `{first}`")));
         assert!(matches!(
-            e[1].problem,
-            Problem::UnknownColumn { output: true, .. }
+            &e[1].problem,
+            Problem::OutputColumns { columns, .. } if *columns == ["ceasefire"]
         ));
+        assert_eq!(
+            e[1].to_string(),
+            "1 of the model's outputs given as input columns: `ceasefire`"
+        );
         assert_eq!(e[2].column.as_deref(), Some(&*first));
         assert_eq!(e[2].problem, Problem::MissingColumn { policy: None });
         assert_eq!(e[2].row, None);
@@ -1071,8 +1090,12 @@ mod tests {
             Some("coalition_guarantees".into()),
             Some("coalition_guarantees".into()),
         ]);
+        // The other rows' values are still checked.
+        inputs.values[0][0] = f64::NAN;
         let e = problems(evaluate(&sc, m, &inputs, 0));
-        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert_eq!((e[0].row, &e[0].problem), (Some(0), &Problem::NoValue));
+        let e = &e[1..];
         assert_eq!(
             (e[0].row, e[0].column.as_deref()),
             (Some(1), Some("policy"))
