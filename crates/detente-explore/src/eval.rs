@@ -24,8 +24,10 @@
 //! input columns. With one policy for every row, the columns are those of `explore --policy`;
 //! with several, the input columns of every policy used (no policy first, then in the order
 //! the scenario defines them, each column at its first appearance), and likewise the output
-//! columns. A row's value in a column its policy does not sample is ignored and its result
-//! there is NaN ("no value"), as are outputs its policy's scenario does not record.
+//! columns. A row's value in a column its policy does not sample is ignored, unchecked, and
+//! its result there is NaN ("no value"), as are outputs its policy's scenario does not record.
+//! The scenario's own input columns are always accepted: under a policy that fixes one, its
+//! column is ignored (and, if no row's policy samples it, left out of the answer).
 //!
 //! # Support
 //!
@@ -589,18 +591,28 @@ pub fn evaluate(
 
     // Columns: every given one is an input of some policy used; every input of each policy
     // used is given.
+    // The scenario's own inputs are accepted too: a policy that fixes one ignores its column.
+    let mut accepted = in_cols.clone();
+    for u in base.uncertain_slots() {
+        if !accepted.contains(&u.name) {
+            accepted.push(u.name);
+        }
+    }
     let before = errors.len();
     let mut outputs_given = Vec::new();
     for c in &inputs.columns {
-        if out_cols.contains(c) && !in_cols.contains(c) {
+        if accepted.contains(c) {
+            continue;
+        }
+        if out_cols.contains(c) {
             outputs_given.push(c.clone());
-        } else if !in_cols.contains(c) {
+        } else {
             errors.push(EvalError::column(
                 c,
                 Problem::UnknownColumn {
-                    suggestion: detente_core::diag::suggest(c, in_cols.iter().map(String::as_str))
+                    suggestion: detente_core::diag::suggest(c, accepted.iter().map(String::as_str))
                         .map(str::to_string),
-                    expected: in_cols.clone(),
+                    expected: accepted.clone(),
                 },
             ));
         }
@@ -932,6 +944,42 @@ mod tests {
         plan.outputs_in(&mut None, &mut row, 42).unwrap();
         assert_eq!(bits(seeded.row(2)), bits(&row));
         assert_eq!(seeded.seeds, vec![42; 8]);
+    }
+
+    #[test]
+    fn a_policy_that_fixes_an_input_ignores_its_column() {
+        let sc = scenario("ukraine-ceasefire-2026.toml");
+        let m = by_name("war").unwrap();
+        // `no_death_zone` fixes `russia.cost_growth`, which the scenario samples.
+        let policy = "no_death_zone";
+        let fixed = sc.with_policy(policy).unwrap();
+        let plan = Plan::new(fixed, m, Design::MonteCarlo, 4, 6);
+        assert!(!plan.inputs().iter().any(|u| u.name == "russia.cost_growth"));
+        let base = Plan::new(sc.clone(), m, Design::MonteCarlo, 4, 6);
+        let mut inputs = inputs_of(&base, &base.rows(0..6).unwrap());
+        inputs.policies = Some(vec![Some(policy.to_string()); 6]);
+        // Its column is accepted, even out of its range, and left out of the answer.
+        let g = inputs
+            .columns
+            .iter()
+            .position(|c| c == "russia.cost_growth")
+            .unwrap();
+        inputs.values[g][1] = f64::NAN;
+        let got = evaluate(&sc, m, &inputs, 4).unwrap();
+        assert_eq!(got.columns, plan.columns());
+        // Mixed with rows without a policy: the column is there, empty in the policy's rows.
+        inputs.policies.as_mut().unwrap()[0] = None;
+        let got = evaluate(&sc, m, &inputs, 4).unwrap();
+        assert_eq!(got.columns, base.columns());
+        assert!(!got.row(0)[g].is_nan());
+        assert!(got.row(1)[g].is_nan() && got.row(2)[g].is_nan());
+        // Outside any policy, a column that is no input is still unknown.
+        inputs.columns[g] = "russia.cost_growht".into();
+        let e = problems(evaluate(&sc, m, &inputs, 4));
+        assert!(matches!(
+            &e[0].problem,
+            Problem::UnknownColumn { suggestion: Some(s), .. } if s == "russia.cost_growth"
+        ));
     }
 
     fn problems(r: Result<Evaluated, Vec<EvalError>>) -> Vec<EvalError> {
