@@ -209,8 +209,8 @@ pub fn eval(a: EvalArgs) -> Result<(), Fail> {
             Ok(())
         }
         None => {
-            let tmp = tempfile::NamedTempFile::new()
-                .map_err(|e| Fail::new(format!("cannot create a temporary file: {e}"), None))?;
+            // Through a temporary file of the signal handler's, as the writer writes files.
+            let tmp = write::temp_beside(&std::env::temp_dir().join("detente-eval-output"))?;
             write_rows(tmp.path(), format, &evaluated, &meta)?;
             let bytes = std::fs::read(tmp.path())
                 .map_err(|e| Fail::new(format!("cannot read a temporary file: {e}"), None))?;

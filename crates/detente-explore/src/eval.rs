@@ -720,52 +720,50 @@ pub fn evaluate(
 
     let width = in_cols.len() + out_cols.len();
     let token = cancel::current();
-    let rows: Vec<Result<Vec<f64>, EvalError>> = (0..n)
-        .into_par_iter()
+    // Each row is written in place into its slice of the answer; only failures are collected.
+    let mut values = vec![f64::NAN; n * width];
+    let failures: Vec<EvalError> = values
+        .par_chunks_mut(width.max(1))
+        .enumerate()
         .map_init(
             || {
                 let entered = token.as_ref().map(Cancel::enter);
                 let scratch: Vec<Option<Scenario>> = (0..groups.len()).map(|_| None).collect();
-                (entered, scratch)
+                (entered, scratch, Vec::<f64>::with_capacity(width))
             },
-            |(_, scratch), i| {
-                cancel::check().map_err(|s| EvalError {
-                    row: Some(i),
-                    column: None,
-                    problem: Problem::Stopped(s),
-                })?;
+            |(_, scratch, row), (i, out)| {
+                if let Err(s) = cancel::check() {
+                    return Some(EvalError {
+                        row: Some(i),
+                        column: None,
+                        problem: Problem::Stopped(s),
+                    });
+                }
                 let g = group_of_row[i];
                 let group = groups[g].as_ref().expect("every row's group has a plan");
-                let plan = &group.plan;
-                let mut row: Vec<f64> = group.source.iter().map(|&j| inputs.values[j][i]).collect();
-                row.reserve(plan.outputs.len());
-                plan.outputs_in(&mut scratch[g], &mut row, seeds[i])
-                    .map_err(|e| EvalError {
+                row.clear();
+                row.extend(group.source.iter().map(|&j| inputs.values[j][i]));
+                if let Err(e) = group.plan.outputs_in(&mut scratch[g], row, seeds[i]) {
+                    return Some(EvalError {
                         row: Some(i),
                         column: None,
                         problem: Problem::Model(e),
-                    })?;
-                if row.len() == width && group.target.iter().enumerate().all(|(a, &b)| a == b) {
-                    return Ok(row);
+                    });
                 }
-                let mut placed = vec![f64::NAN; width];
                 for (v, &t) in row.iter().zip(&group.target) {
-                    placed[t] = *v;
+                    out[t] = *v;
                 }
-                Ok(placed)
+                None
             },
         )
+        .flatten()
         .collect();
-
-    let mut values = Vec::with_capacity(n * width);
     let mut stopped = None;
-    for r in rows {
-        match r {
-            Ok(row) => values.extend_from_slice(&row),
-            Err(e) if matches!(e.problem, Problem::Stopped(_)) => {
-                stopped.get_or_insert(e);
-            }
-            Err(e) => errors.push(e),
+    for e in failures {
+        if matches!(e.problem, Problem::Stopped(_)) {
+            stopped.get_or_insert(e);
+        } else {
+            errors.push(e);
         }
     }
     if let Some(s) = stopped {
