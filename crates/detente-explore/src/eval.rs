@@ -913,6 +913,25 @@ mod tests {
         assert_eq!(bits(&one.values), bits(&two.values));
         assert_eq!(one.seeds[3], 3);
         assert_eq!(one.seeds[1], run_seed(5, 1));
+        // Each row is its own policy's, as that policy's plan computes it with the row's seed.
+        let ni = plan.inputs().len();
+        for i in 0..8 {
+            let policy = inputs.policies.as_ref().unwrap()[i]
+                .as_deref()
+                .filter(|p| !p.is_empty());
+            let sc_p = sc.apply_policy(policy).unwrap().into_owned();
+            let plan_p = Plan::new(sc_p, m, Design::LatinHypercube, 5, 200);
+            assert_eq!(
+                plan_p.columns(),
+                one.columns,
+                "these policies sample the same"
+            );
+            let mut row = one.row(i)[..ni].to_vec();
+            plan_p
+                .outputs_in(&mut None, &mut row, one.seeds[i])
+                .unwrap();
+            assert_eq!(bits(one.row(i)), bits(&row), "row {i}");
+        }
     }
 
     #[test]
