@@ -30,6 +30,8 @@ pub enum Command {
     Models(ModelsArgs),
     /// Run a model over many sampled futures (Monte Carlo or Latin hypercube): one row per run.
     Explore(ExploreArgs),
+    /// Evaluate the scenario at given input rows (CSV or Parquet): explore's columns per row.
+    Eval(crate::eval_cmd::EvalArgs),
     /// Join the shard files of one exploration into one file, identical to an unsharded run.
     Merge(MergeArgs),
     /// Which uncertain inputs drive an outcome: Sobol indices or Morris elementary effects.

@@ -14,6 +14,7 @@ mod cli;
 mod compare_cmd;
 mod diagnostics;
 mod discover_cmd;
+mod eval_cmd;
 mod explore_cmd;
 mod format;
 mod input;
@@ -87,6 +88,7 @@ fn main() -> ExitCode {
         Command::Import(a) => import_cmd(a),
         Command::Models(a) => models(a),
         Command::Explore(a) => explore_cmd::explore(a),
+        Command::Eval(a) => eval_cmd::eval(a),
         Command::Merge(a) => merge_cmd::merge(a),
         Command::Sensitivity(a) => sensitivity_cmd::sensitivity(a),
         Command::Discover(a) => discover_cmd::discover(a),

@@ -2,7 +2,8 @@
 //! - `eum` on the EC car-emissions case with every capability, position and salience uncertain
 //!   (triangular, +-20% capability, +-1 point position, +-0.1 salience), 10,000 runs;
 //! - the bundled ceasefire scenario (7 uncertain inputs, war model), 10,000 runs; a million runs
-//!   take 100 times as long.
+//!   take 100 times as long;
+//! - `eval` on that sweep's 10,000 input rows (checks, then the same model runs).
 //!
 //! `cargo bench -p detente-explore --bench explore`.
 
@@ -12,6 +13,7 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use detente_core::model::by_name;
 use detente_core::{Dist, Param, Scenario, parse_toml};
+use detente_explore::eval::{Inputs, evaluate};
 use detente_explore::explore::Plan;
 use detente_explore::sample::Design;
 use std::hint::black_box;
@@ -59,6 +61,20 @@ fn bench(c: &mut Criterion) {
     let plan = Plan::new(war, by_name("war").unwrap(), Design::MonteCarlo, 1, 10_000);
     g.bench_function("war: ceasefire scenario, 10,000 runs", |b| {
         b.iter(|| black_box(plan.rows(0..10_000).unwrap().len()))
+    });
+    // The same rows' inputs given to `eval`: checking them and running the model.
+    let rows = plan.rows(0..10_000).unwrap();
+    let k = plan.inputs().len();
+    let inputs = Inputs {
+        columns: plan.inputs().iter().map(|u| u.name.clone()).collect(),
+        values: (0..k)
+            .map(|j| rows.iter().map(|r| r[j]).collect())
+            .collect(),
+        ..Inputs::default()
+    };
+    let (sc, m) = (plan.scenario.clone(), plan.model);
+    g.bench_function("eval: ceasefire scenario, 10,000 given rows", |b| {
+        b.iter(|| black_box(evaluate(&sc, m, &inputs, 1).unwrap().len()))
     });
     g.finish();
 }

@@ -123,17 +123,33 @@ impl<'a> Plan<'a> {
         let mut row = Vec::with_capacity(n + self.outputs.len());
         row.resize(n, 0.0);
         self.sampler.values(run, &mut row);
+        self.outputs_in(scratch, &mut row, run_seed(self.sampler.seed, run))
+            .map_err(|error| RunFailure { run, error })?;
+        Ok(row)
+    }
+
+    /// Appends to `row`, which holds one value per input in column order, the model's outputs
+    /// on the plan's scenario with those values, the model's own randomness seeded with
+    /// `model_seed` (run r of the sweep uses `run_seed(seed, r)`). `scratch` is as for
+    /// [`row_in`](Self::row_in); [`row_in`](Self::row_in) and `detente eval` both go through
+    /// here, so given the same values and seed they give the same outputs bit for bit.
+    pub fn outputs_in(
+        &self,
+        scratch: &mut Option<Scenario>,
+        row: &mut Vec<f64>,
+        model_seed: u64,
+    ) -> Result<(), ModelError> {
+        let n = self.inputs().len();
+        let opts = RunOptions { seed: model_seed };
         if self.scenario.shocks.iter().any(|s| s.at == 0) {
-            let sc = self.with_values(&row);
-            self.evaluate_into(&sc, run, &mut row)?;
-            return Ok(row);
+            let sc = self.with_values(&row[..n]);
+            return self.model.record(&sc, &opts, row);
         }
         let sc = scratch.get_or_insert_with(|| self.scenario.clone());
-        for (u, &v) in self.inputs().iter().zip(&row) {
+        for (u, &v) in self.inputs().iter().zip(&row[..n]) {
             sc.set_slot(u.slot, v);
         }
-        self.evaluate_into(sc, run, &mut row)?;
-        Ok(row)
+        self.model.record(sc, &opts, row)
     }
 
     /// The rows of `runs`, in order, computed on the current rayon pool.

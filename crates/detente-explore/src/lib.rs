@@ -5,6 +5,7 @@
 
 pub mod claims;
 pub mod compare;
+pub mod eval;
 pub mod explore;
 pub mod expr;
 pub mod prim;

@@ -2,6 +2,7 @@
 //!
 //! - [`results`]: results files, one row per run, written and read as streams in CSV or
 //!   Parquet (with a content hash), and shards merged into the file one unsharded run writes.
+//! - [`table`]: tables of rows from any CSV or Parquet file (`detente eval`'s input rows).
 //! - [`records`]: the run records, an SQLite database of every sweep (command line, scenario
 //!   hash, seed, version, summary), so that a reported figure can be traced and re-run.
 //!
@@ -13,6 +14,7 @@
 
 pub mod records;
 pub mod results;
+pub mod table;
 
 pub use records::RecordsError;
 pub use results::ResultsError;

@@ -133,7 +133,7 @@ pub enum ResultsError {
     },
 }
 
-fn io(
+pub(crate) fn io(
     action: &'static str,
     path: &Path,
     source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
@@ -152,14 +152,14 @@ fn bad_format(path: &Path, message: String) -> ResultsError {
     }
 }
 
-fn invalid(path: &Path, message: String) -> ResultsError {
+pub(crate) fn invalid(path: &Path, message: String) -> ResultsError {
     ResultsError::Invalid {
         path: path.to_path_buf(),
         message,
     }
 }
 
-fn damaged(path: &Path, message: String) -> ResultsError {
+pub(crate) fn damaged(path: &Path, message: String) -> ResultsError {
     ResultsError::Damaged {
         path: path.to_path_buf(),
         message,
@@ -1128,7 +1128,10 @@ thread_local! {
 /// Runs `f`, which reads a results file, turning a panic into an error naming the file. The
 /// parquet crate panics on some damaged files (an unknown page type is `unimplemented!`);
 /// a damaged input must be an error like any other, without a panic message.
-fn guard<T>(path: &Path, f: impl FnOnce() -> Result<T, ResultsError>) -> Result<T, ResultsError> {
+pub(crate) fn guard<T>(
+    path: &Path,
+    f: impl FnOnce() -> Result<T, ResultsError>,
+) -> Result<T, ResultsError> {
     static HOOK: std::sync::Once = std::sync::Once::new();
     HOOK.call_once(|| {
         let default = std::panic::take_hook();
@@ -1160,7 +1163,7 @@ fn guard<T>(path: &Path, f: impl FnOnce() -> Result<T, ResultsError>) -> Result<
 /// Appends the values of up to `n` rows of column `i` of `group` to `out`; for an optional
 /// column, puts their definition levels in `levels` (cleared first) and returns how many rows
 /// are null (the non-null values only are appended).
-fn read_column<T: DataType>(
+pub(crate) fn read_column<T: DataType>(
     group: &dyn RowGroupReader,
     i: usize,
     n: usize,
@@ -1206,7 +1209,7 @@ fn spread_nulls(column: &mut Vec<f64>, levels: &[i16], nulls: usize) -> bool {
 }
 
 /// Reads a CSV number: empty is NaN.
-fn parse_f64(field: &[u8]) -> Option<f64> {
+pub(crate) fn parse_f64(field: &[u8]) -> Option<f64> {
     if field.is_empty() {
         return Some(f64::NAN);
     }
