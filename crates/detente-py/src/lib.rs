@@ -1,0 +1,795 @@
+//! detente-py: the native half of the Python package `detente` (`detente._native`).
+//!
+//! A thin adapter, like the command line: it reads a scenario with the core's importer,
+//! renders its diagnostics with the command line's own renderer, runs models through
+//! [`detente_core::output::run`] (the value `detente run --format json` prints), sweeps with
+//! [`detente_explore::explore::Plan`] (the rows `detente explore` writes) and evaluates given
+//! rows with [`detente_explore::eval::evaluate`] (`detente eval`). Tables go to Python as Arrow
+//! (the PyCapsule interface, through pyo3-arrow) built from the very vectors the runs filled,
+//! without a copy. The pure-Python half (`python/detente`) wraps this module with docstrings,
+//! type hints and the EMA Workbench and SALib adapters.
+//!
+//! Long calls run with the GIL released, on a worker thread under a
+//! [`Cancel`](detente_core::cancel::Cancel) token; the calling thread looks for signals
+//! (Ctrl-C) every 50 ms and, on one, stops the token and raises `KeyboardInterrupt`.
+
+// PyO3's macros expand to `unsafe` FFI glue inside their own spans, which the workspace's
+// `forbid(unsafe_code)` does not see: no allowance is needed, and this crate writes no `unsafe`.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
+
+use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray};
+use arrow_buffer::{NullBuffer, ScalarBuffer};
+use arrow_schema::{DataType, Field, Schema};
+use detente_core::cancel::{Cancel, Stop};
+use detente_core::import::{self, Format};
+use detente_core::model::{self, Model, RunOptions};
+use detente_core::slots::Uncertain;
+use detente_core::{Diagnostic, MAX_INPUT_BYTES, Scenario};
+use detente_explore::eval::{self, EvalError, Evaluated, Inputs};
+use detente_explore::explore::Plan;
+use detente_explore::run::run_blocks;
+use detente_explore::sample::{Design, Quantile};
+use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use pyo3_arrow::PyTable;
+use pyo3_arrow::input::AnyRecordBatch;
+
+// The command line's rendering of diagnostics, compiled here from its own source (detente-cli
+// is a binary, not a library), so that Python shows exactly the text `detente check` prints.
+// text.rs also holds a printing helper that needs the command line's `Fail` and `write`; the
+// two stand-ins below satisfy it, and Python never calls it.
+#[allow(dead_code)]
+#[path = "../../detente-cli/src/diagnostics.rs"]
+mod diagnostics;
+#[allow(dead_code)]
+#[path = "../../detente-cli/src/text.rs"]
+mod text;
+
+/// Stand-in for the command line's failure type, for text.rs's printing helper (unused).
+struct Fail;
+
+/// Stand-in for the command line's output module, for text.rs's printing helper (unused).
+mod write {
+    /// No target can be made: Python never prints through the command line's helper.
+    pub enum Target {}
+
+    /// Unreachable: there is no [`Target`].
+    pub fn write(target: &Target, _content: &[u8]) -> Result<(), crate::Fail> {
+        match *target {}
+    }
+}
+
+pyo3::create_exception!(
+    _native,
+    ScenarioError,
+    PyValueError,
+    "A scenario that cannot be read or run; `.diagnostics` lists the problems."
+);
+pyo3::create_exception!(
+    _native,
+    EvalError_,
+    PyValueError,
+    "Input rows that cannot be evaluated; `.diagnostics` lists the problems."
+);
+
+/// How often the calling thread looks for Ctrl-C while a long call runs.
+const SIGNAL_POLL: Duration = Duration::from_millis(50);
+
+/// Runs `f` on a worker thread with the GIL released and a cancel token entered; looks for
+/// signals meanwhile. On a signal the token is stopped, the worker is waited for (it stops at
+/// its next check) and the signal's exception (`KeyboardInterrupt`) is raised.
+fn interruptible<T: Send>(
+    py: Python<'_>,
+    cancel: &Cancel,
+    f: impl FnOnce() -> T + Send,
+) -> PyResult<T> {
+    py.detach(|| {
+        std::thread::scope(|s| {
+            let (tx, rx) = mpsc::channel();
+            let token = cancel.clone();
+            s.spawn(move || {
+                let _entered = token.enter();
+                let _ = tx.send(f());
+            });
+            loop {
+                match rx.recv_timeout(SIGNAL_POLL) {
+                    Ok(v) => return Ok(v),
+                    Err(RecvTimeoutError::Timeout) => {
+                        if let Err(e) = Python::attach(|py| py.check_signals()) {
+                            cancel.stop(Stop::Cancelled);
+                            let _ = rx.recv();
+                            return Err(e);
+                        }
+                    }
+                    Err(RecvTimeoutError::Disconnected) => {
+                        return Err(PyRuntimeError::new_err("detente's worker thread panicked"));
+                    }
+                }
+            }
+        })
+    })
+}
+
+/// The exception for a run stopped by its token (a signal raised its own exception first).
+fn stopped(s: Stop) -> PyErr {
+    PyKeyboardInterrupt::new_err(s.to_string())
+}
+
+/// A plain error (no source file) as the command line renders it, raised as `ScenarioError`.
+fn plain_error(py: Python<'_>, message: &str, help: Option<&str>) -> PyErr {
+    let text = diagnostics::render_plain(message, help);
+    let err = ScenarioError::new_err(text.trim_end().to_string());
+    let d = PyDict::new(py);
+    let _ = d.set_item("message", message);
+    let _ = d.set_item("help", help);
+    for k in ["file", "line", "column", "field"] {
+        let _ = d.set_item(k, py.None());
+    }
+    let _ = err
+        .value(py)
+        .setattr("diagnostics", PyList::new(py, [d]).ok());
+    err
+}
+
+/// One diagnostic as a Python dict: file, line, column (1-based, or None), field, message,
+/// help, severity.
+fn diag_dict<'py>(
+    py: Python<'py>,
+    name: &str,
+    index: &detente_core::diag::LineIndex,
+    d: &Diagnostic,
+) -> PyResult<Bound<'py, PyDict>> {
+    let out = PyDict::new(py);
+    let (line, column) = match &d.span {
+        Some(s) => {
+            let (l, c) = index.line_col(s.start);
+            (Some(l), Some(c))
+        }
+        None => (None, None),
+    };
+    out.set_item("file", name)?;
+    out.set_item("line", line)?;
+    out.set_item("column", column)?;
+    out.set_item("field", d.field.as_deref())?;
+    out.set_item("message", &d.message)?;
+    out.set_item("help", d.help.as_deref())?;
+    out.set_item(
+        "severity",
+        if d.is_error() { "error" } else { "warning" },
+    )?;
+    Ok(out)
+}
+
+/// A scenario read and validated, with the text it came from.
+#[pyclass(module = "detente._native", frozen)]
+struct NativeScenario {
+    /// Where it came from: the path, or `<text>`.
+    name: String,
+    /// What a run calls it when the file gives no name (the file stem, or `scenario`).
+    key: String,
+    scenario: Scenario,
+    /// Warnings found while reading it.
+    warnings: Vec<Diagnostic>,
+    text: String,
+}
+
+/// Reads a scenario from a path or from its text (anything with a line break, or not naming
+/// an existing file, is text). Raises `ScenarioError` with the command line's rendering.
+#[pyfunction]
+#[pyo3(signature = (source, /, format = None))]
+fn load(py: Python<'_>, source: &str, format: Option<&str>) -> PyResult<NativeScenario> {
+    let path = Path::new(source);
+    let is_file = !source.contains('\n') && !source.is_empty() && path.is_file();
+    let (name, key, text) = if is_file {
+        let bytes = std::fs::read(path).map_err(|e| {
+            plain_error(
+                py,
+                &format!("cannot read {source}: {e}"),
+                Some("check the path and its permissions"),
+            )
+        })?;
+        if bytes.len() as u64 > MAX_INPUT_BYTES {
+            return Err(plain_error(
+                py,
+                &format!(
+                    "{source} is {:.1} MiB; detente reads files up to 16 MiB",
+                    bytes.len() as f64 / 1_048_576.0
+                ),
+                Some("split it, or check that this is the right file"),
+            ));
+        }
+        let text = String::from_utf8(bytes).map_err(|_| {
+            plain_error(
+                py,
+                &format!("{source} is not UTF-8 text"),
+                Some("save the file as UTF-8"),
+            )
+        })?;
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "scenario".into());
+        (source.to_string(), stem, text)
+    } else {
+        if !source.contains('\n') && !source.contains('=') {
+            return Err(plain_error(
+                py,
+                &format!("no file {source} and it is not a scenario's text"),
+                Some("give the path of a scenario file, or the scenario's TOML text"),
+            ));
+        }
+        ("<text>".to_string(), "scenario".to_string(), source.to_string())
+    };
+    let format = match format {
+        Some(f) => Format::parse(f).ok_or_else(|| {
+            plain_error(
+                py,
+                &format!("unknown format `{f}`"),
+                Some(&format!("the formats are {}", Format::IMPORTABLE.join(", "))),
+            )
+        })?,
+        None if is_file && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml")) => {
+            Format::Toml
+        }
+        None => import::detect(&text),
+    };
+    match import::import(format, &text, &key) {
+        Ok(imported) => {
+            let [item] = imported.items.as_slice() else {
+                return Err(plain_error(
+                    py,
+                    &format!(
+                        "{name} holds {} scenarios; detente.load reads one",
+                        imported.items.len()
+                    ),
+                    Some(
+                        "convert the issue you want first: `detente import deu FILE --issue ID -o issue.toml`",
+                    ),
+                ));
+            };
+            Ok(NativeScenario {
+                name,
+                key: item.key.clone(),
+                scenario: item.scenario.clone(),
+                warnings: imported.warnings.clone(),
+                text,
+            })
+        }
+        Err(diags) => {
+            let rendered = diagnostics::render(&name, &text, &diags);
+            let index = detente_core::diag::LineIndex::new(&text);
+            let list = PyList::empty(py);
+            for d in &diags {
+                list.append(diag_dict(py, &name, &index, d)?)?;
+            }
+            let err = ScenarioError::new_err(rendered.trim_end().to_string());
+            err.value(py).setattr("diagnostics", list)?;
+            Err(err)
+        }
+    }
+}
+
+/// The design named `mc` (Monte Carlo) or `lhs` (Latin hypercube).
+fn design_of(py: Python<'_>, design: &str) -> PyResult<Design> {
+    match design {
+        "mc" | "monte-carlo" => Ok(Design::MonteCarlo),
+        "lhs" | "latin-hypercube" => Ok(Design::LatinHypercube),
+        other => Err(plain_error(
+            py,
+            &format!("unknown design `{other}`"),
+            Some("the designs are `mc` (Monte Carlo) and `lhs` (Latin hypercube)"),
+        )),
+    }
+}
+
+/// An Arrow column of numbers, NaN as null; the vector becomes the array's buffer as it is.
+fn number_column(values: Vec<f64>) -> ArrayRef {
+    let nulls = values
+        .iter()
+        .any(|v| v.is_nan())
+        .then(|| NullBuffer::from_iter(values.iter().map(|v| !v.is_nan())));
+    Arc::new(Float64Array::new(ScalarBuffer::from(values), nulls))
+}
+
+/// An Arrow column of yes/no events (1 or 0), NaN as null.
+fn flag_column(values: &[f64]) -> ArrayRef {
+    Arc::new(
+        values
+            .iter()
+            .map(|v| (!v.is_nan()).then_some(*v == 1.0))
+            .collect::<BooleanArray>(),
+    )
+}
+
+/// The table of a results file: `run`, then one column per name, typed by its flag, the
+/// values given column by column.
+fn results_table(
+    runs: Vec<i64>,
+    names: &[String],
+    flags: &[bool],
+    columns: Vec<Vec<f64>>,
+) -> PyResult<PyTable> {
+    let mut fields = vec![Field::new("run", DataType::Int64, false)];
+    let mut arrays: Vec<ArrayRef> = vec![Arc::new(Int64Array::new(ScalarBuffer::from(runs), None))];
+    for ((name, &flag), values) in names.iter().zip(flags).zip(columns) {
+        if flag {
+            fields.push(Field::new(name, DataType::Boolean, true));
+            arrays.push(flag_column(&values));
+        } else {
+            fields.push(Field::new(name, DataType::Float64, true));
+            arrays.push(number_column(values));
+        }
+    }
+    let schema = Arc::new(Schema::new(fields));
+    let batch = RecordBatch::try_new(schema.clone(), arrays)
+        .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    PyTable::try_new(vec![batch], schema)
+}
+
+/// The per-round trace of a run's JSON as a table: one row per round, one column per leaf of
+/// the rounds' objects (nested keys joined with `.`); numbers are float64 (int64 when all are
+/// whole), yes/no values boolean, anything else its JSON text.
+fn trace_table(rounds: &[serde_json::Value]) -> PyResult<Option<PyTable>> {
+    use serde_json::Value;
+    if rounds.is_empty() {
+        return Ok(None);
+    }
+    fn leaves(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    leaves(&key, v, out);
+                }
+            }
+            other => out.push((prefix.to_string(), other.clone())),
+        }
+    }
+    let mut names: Vec<String> = Vec::new();
+    let mut rows: Vec<Vec<(String, Value)>> = Vec::with_capacity(rounds.len());
+    for r in rounds {
+        let mut leaf = Vec::new();
+        leaves("", r, &mut leaf);
+        for (k, _) in &leaf {
+            if !names.contains(k) {
+                names.push(k.clone());
+            }
+        }
+        rows.push(leaf);
+    }
+    let mut fields = Vec::new();
+    let mut arrays: Vec<ArrayRef> = Vec::new();
+    for name in &names {
+        let cells: Vec<Option<&Value>> = rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v)
+                    .filter(|v| !v.is_null())
+            })
+            .collect();
+        let present = || cells.iter().flatten();
+        let (dt, array): (DataType, ArrayRef) = if present().all(|v| v.is_i64() || v.is_u64()) {
+            (
+                DataType::Int64,
+                Arc::new(cells.iter().map(|c| c.and_then(Value::as_i64)).collect::<Int64Array>()),
+            )
+        } else if present().all(|v| v.is_number()) {
+            (
+                DataType::Float64,
+                Arc::new(cells.iter().map(|c| c.and_then(Value::as_f64)).collect::<Float64Array>()),
+            )
+        } else if present().all(|v| v.is_boolean()) {
+            (
+                DataType::Boolean,
+                Arc::new(cells.iter().map(|c| c.and_then(Value::as_bool)).collect::<BooleanArray>()),
+            )
+        } else {
+            let text = |v: &Value| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            (
+                DataType::Utf8,
+                Arc::new(cells.iter().map(|c| c.map(text)).collect::<StringArray>()),
+            )
+        };
+        fields.push(Field::new(name, dt, true));
+        arrays.push(array);
+    }
+    let schema = Arc::new(Schema::new(fields));
+    let batch = RecordBatch::try_new(schema.clone(), arrays)
+        .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    Ok(Some(PyTable::try_new(vec![batch], schema)?))
+}
+
+/// A column of the rows given to `eval`, as numbers (nulls as NaN).
+fn as_numbers(py: Python<'_>, name: &str, array: &ArrayRef) -> PyResult<Vec<f64>> {
+    let cast = arrow_cast::cast(array, &DataType::Float64).map_err(|e| {
+        plain_error(
+            py,
+            &format!("column `{name}` is not numbers: {e}"),
+            Some("give each input column as numbers"),
+        )
+    })?;
+    let f = cast
+        .as_any()
+        .downcast_ref::<Float64Array>()
+        .ok_or_else(|| PyRuntimeError::new_err("a cast to float64 gave another type"))?;
+    Ok((0..f.len())
+        .map(|i| if f.is_null(i) { f64::NAN } else { f.value(i) })
+        .collect())
+}
+
+/// The problems of an evaluation, raised as `EvalError` with one dict per problem.
+fn eval_error(py: Python<'_>, errors: &[EvalError]) -> PyErr {
+    let mut text = String::new();
+    let list = PyList::empty(py);
+    for e in errors {
+        let help = e.help();
+        let at = match e.row {
+            Some(r) => format!("row {}: ", r + 1),
+            None => String::new(),
+        };
+        let message = e.to_string();
+        text.push_str(&diagnostics::render_plain(
+            &format!("{at}{message}"),
+            (!help.is_empty()).then_some(help.as_str()),
+        ));
+        let d = PyDict::new(py);
+        let _ = d.set_item("row", e.row);
+        let _ = d.set_item("column", e.column.as_deref());
+        let _ = d.set_item("message", &message);
+        let _ = d.set_item("help", &help);
+        let _ = list.append(d);
+    }
+    let err = EvalError_::new_err(text.trim_end().to_string());
+    let _ = err.value(py).setattr("diagnostics", list);
+    err
+}
+
+impl NativeScenario {
+    fn model(&self, py: Python<'_>, name: Option<&str>) -> PyResult<&'static dyn Model> {
+        model::choose(&self.scenario, name).map_err(|e| plain_error(py, &e.to_string(), Some(&e.help())))
+    }
+
+    fn with_policy(&self, py: Python<'_>, policy: Option<&str>) -> PyResult<Scenario> {
+        self.scenario
+            .apply_policy(policy)
+            .map(std::borrow::Cow::into_owned)
+            .map_err(|e| plain_error(py, &e.to_string(), Some(&e.help())))
+    }
+
+    fn uncertain_of(&self, py: Python<'_>, policy: Option<&str>) -> PyResult<Vec<Uncertain>> {
+        Ok(self.with_policy(py, policy)?.uncertain_slots())
+    }
+}
+
+#[pymethods]
+impl NativeScenario {
+    /// Where the scenario came from: its path, or `<text>`.
+    #[getter]
+    fn source(&self) -> &str {
+        &self.name
+    }
+
+    /// The scenario's name (`[scenario].name`, else the file's stem).
+    #[getter]
+    fn name(&self) -> String {
+        self.scenario.meta.name.clone().unwrap_or_else(|| self.key.clone())
+    }
+
+    /// The scenario's TOML (or imported) text.
+    #[getter]
+    fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The ids of the scenario's policies, in file order.
+    #[getter]
+    fn policies(&self) -> Vec<String> {
+        self.scenario.policies.iter().map(|p| p.id.clone()).collect()
+    }
+
+    /// The warnings found while reading it, as dicts like `ScenarioError.diagnostics`.
+    #[getter]
+    fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let index = detente_core::diag::LineIndex::new(&self.text);
+        let list = PyList::empty(py);
+        for d in &self.warnings {
+            list.append(diag_dict(py, &self.name, &index, d)?)?;
+        }
+        Ok(list)
+    }
+
+    /// The name of the model a run uses when none is named, or that `model` names.
+    #[pyo3(signature = (model = None))]
+    fn model_name(&self, py: Python<'_>, model: Option<&str>) -> PyResult<&'static str> {
+        Ok(self.model(py, model)?.info().name)
+    }
+
+    /// The uncertain numbers (under `policy`): name, distribution, its parameters, the
+    /// field's range.
+    #[pyo3(signature = (policy = None))]
+    fn uncertain<'py>(&self, py: Python<'py>, policy: Option<&str>) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for u in self.uncertain_of(py, policy)? {
+            let d = PyDict::new(py);
+            d.set_item("name", &u.name)?;
+            d.set_item("dist", u.dist.name())?;
+            d.set_item("params", u.dist.params())?;
+            d.set_item("text", u.dist.to_string())?;
+            let (lo, hi) = u.dist.support();
+            d.set_item("support", (lo.max(u.lo), hi.min(u.hi)))?;
+            d.set_item("central", u.dist.central())?;
+            d.set_item("range", (u.lo, u.hi))?;
+            list.append(d)?;
+        }
+        Ok(list)
+    }
+
+    /// The columns `explore` and `eval` give under `policy` with `model`: inputs, outputs,
+    /// and whether each (inputs then outputs) is a yes/no event.
+    #[pyo3(signature = (model = None, policy = None))]
+    fn columns<'py>(
+        &self,
+        py: Python<'py>,
+        model: Option<&str>,
+        policy: Option<&str>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let m = self.model(py, model)?;
+        let c = eval::columns(&self.scenario, m, policy)
+            .map_err(|e| plain_error(py, &e.to_string(), Some(&e.help())))?;
+        let d = PyDict::new(py);
+        d.set_item("inputs", c.inputs)?;
+        d.set_item("outputs", c.outputs)?;
+        d.set_item("flags", c.flags)?;
+        Ok(d)
+    }
+
+    /// The value standing for "none" in output `column` of `model`, and why, if it has one.
+    #[pyo3(signature = (column, model = None))]
+    fn stand_in(&self, py: Python<'_>, column: &str, model: Option<&str>) -> PyResult<Option<(f64, String)>> {
+        let m = self.model(py, model)?;
+        Ok(detente_explore::explore::stand_in(&self.scenario, m, column))
+    }
+
+    /// The values of input `column` (under `policy`) at unit-interval points `u`: its
+    /// distribution's quantiles, as `explore` samples them.
+    #[pyo3(signature = (column, u, policy = None))]
+    fn quantiles(&self, py: Python<'_>, column: &str, u: Vec<f64>, policy: Option<&str>) -> PyResult<Vec<f64>> {
+        let inputs = self.uncertain_of(py, policy)?;
+        let Some(input) = inputs.iter().find(|x| x.name == column) else {
+            let names: Vec<&str> = inputs.iter().map(|x| x.name.as_str()).collect();
+            return Err(plain_error(
+                py,
+                &format!("`{column}` is not an uncertain number of this scenario"),
+                Some(&detente_core::diag::did_you_mean(column, &names, "input")),
+            ));
+        };
+        let q = Quantile::new(input);
+        Ok(u.iter().map(|&x| q.at(x)).collect())
+    }
+
+    /// One run, as `detente run --format json` prints it (the JSON text), and its per-round
+    /// trace as an Arrow table (None for a static model).
+    #[pyo3(signature = (model = None, policy = None, seed = 0))]
+    fn run(
+        &self,
+        py: Python<'_>,
+        model: Option<&str>,
+        policy: Option<&str>,
+        seed: u64,
+    ) -> PyResult<(String, Option<PyTable>)> {
+        let m = self.model(py, model)?;
+        let opts = RunOptions { seed };
+        let cancel = Cancel::new();
+        let out = interruptible(py, &cancel, || {
+            detente_core::output::run(&self.scenario, &self.key, m, policy, &opts)
+        })?;
+        let out = out.map_err(|e| {
+            let help = e.help();
+            match e {
+                detente_core::output::RunError::Stopped(s) => stopped(s),
+                detente_core::output::RunError::UnknownPolicy(_) => {
+                    plain_error(py, &e.to_string(), help.as_deref())
+                }
+                detente_core::output::RunError::Model(_) => {
+                    plain_error(py, &format!("{}: {e}", self.name), help.as_deref())
+                }
+            }
+        })?;
+        let value = serde_json::to_value(&out).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+        let trace = match value.get("rounds").and_then(|r| r.as_array()) {
+            Some(r) => trace_table(r)?,
+            None => None,
+        };
+        // The command line's own serialisation (`format::json`): pretty JSON of the same value.
+        let text = serde_json::to_string_pretty(&out).unwrap_or_default() + "\n";
+        Ok((text, trace))
+    }
+
+    /// `detente explore`: `runs` sampled futures (or shard `k` of `n` of them), one row per
+    /// run, as the Arrow table of the CLI's results file.
+    #[pyo3(signature = (runs, seed = 0, design = "mc", policy = None, model = None, shard = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn explore(
+        &self,
+        py: Python<'_>,
+        runs: u64,
+        seed: u64,
+        design: &str,
+        policy: Option<&str>,
+        model: Option<&str>,
+        shard: Option<(u64, u64)>,
+    ) -> PyResult<PyTable> {
+        if runs == 0 {
+            return Err(plain_error(py, "runs must be at least 1", Some("e.g. runs=10000")));
+        }
+        let range = match shard {
+            None => 0..runs,
+            Some((k, n)) if n > 0 && k >= 1 && k <= n => {
+                // `detente explore --shard K/N`'s slice (detente_store::results::shard_runs).
+                let at = |i: u64| (u128::from(i) * u128::from(runs) / u128::from(n)) as u64;
+                at(k - 1)..at(k)
+            }
+            Some((k, n)) => {
+                return Err(plain_error(
+                    py,
+                    &format!("shard {k}/{n} does not exist"),
+                    Some("k runs from 1 to n: shard=(1, 10) .. shard=(10, 10)"),
+                ));
+            }
+        };
+        let m = self.model(py, model)?;
+        let design = design_of(py, design)?;
+        let sc = self.with_policy(py, policy)?;
+        let plan = Plan::new(sc, m, design, seed, runs);
+        let names = plan.columns();
+        let flags = plan.flags();
+        let width = names.len();
+        let n = (range.end - range.start) as usize;
+        let cancel = Cancel::new();
+        let token = cancel.clone();
+        let result = interruptible(py, &cancel, || {
+            let mut columns: Vec<Vec<f64>> = (0..width).map(|_| Vec::with_capacity(n)).collect();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .build()
+                .map_err(|e| e.to_string())?;
+            run_blocks(
+                &pool,
+                range.clone(),
+                || None,
+                |scratch, r| plan.row_in(scratch, r),
+                |_, rows| {
+                    for row in rows {
+                        for (c, v) in columns.iter_mut().zip(row) {
+                            c.push(v);
+                        }
+                    }
+                    match token.stopped() {
+                        Some(s) => Err(s),
+                        None => Ok(()),
+                    }
+                },
+            )
+            .map_err(|e| match e {
+                detente_explore::run::BlockError::Run(f) => {
+                    format!("run {}: {}", f.run, f.error.message)
+                }
+                detente_explore::run::BlockError::Sink(s) => s.to_string(),
+            })?;
+            Ok::<_, String>(columns)
+        })?;
+        let columns = match result {
+            Ok(c) => c,
+            Err(_) if cancel.stopped().is_some() => return Err(stopped(Stop::Cancelled)),
+            Err(e) => return Err(plain_error(py, &format!("{}: {e}", self.name), None)),
+        };
+        let runs: Vec<i64> = range.map(|r| r as i64).collect();
+        results_table(runs, &names, &flags, columns)
+    }
+
+    /// `detente eval`: the rows of an Arrow table (input columns as `explore` names them,
+    /// optional `run`, `seed` and `policy`), evaluated; `explore`'s columns for each row.
+    #[pyo3(signature = (rows, seed = 0, model = None))]
+    fn eval(&self, py: Python<'_>, rows: AnyRecordBatch, seed: u64, model: Option<&str>) -> PyResult<PyTable> {
+        let m = self.model(py, model)?;
+        let (batches, schema) = rows.into_table()?.into_inner();
+        let batch = arrow_select_concat(&schema, &batches)?;
+        let mut inputs = Inputs::default();
+        for (field, array) in schema.fields().iter().zip(batch.columns()) {
+            let name = field.name().as_str();
+            match name {
+                eval::RUN_COLUMN => {
+                    let v = as_numbers(py, name, array)?;
+                    let mut runs = Vec::with_capacity(v.len());
+                    for (i, x) in v.iter().enumerate() {
+                        runs.push(eval::run_from_f64(*x).map_err(|p| {
+                            eval_error(py, &[EvalError::at(i, name, p)])
+                        })?);
+                    }
+                    inputs.runs = Some(runs);
+                }
+                eval::SEED_COLUMN => {
+                    let v = as_numbers(py, name, array)?;
+                    let mut seeds = Vec::with_capacity(v.len());
+                    for (i, x) in v.iter().enumerate() {
+                        seeds.push(eval::seed_from_f64(*x).map_err(|p| {
+                            eval_error(py, &[EvalError::at(i, name, p)])
+                        })?);
+                    }
+                    inputs.seeds = Some(seeds);
+                }
+                eval::POLICY_COLUMN => {
+                    let s = arrow_cast::cast(array, &DataType::Utf8)
+                        .map_err(|e| plain_error(py, &format!("column `policy` is not text: {e}"), None))?;
+                    let s = s
+                        .as_any()
+                        .downcast_ref::<StringArray>()
+                        .ok_or_else(|| PyRuntimeError::new_err("a cast to text gave another type"))?;
+                    inputs.policies = Some(
+                        (0..s.len())
+                            .map(|i| (!s.is_null(i)).then(|| s.value(i).to_string()))
+                            .collect(),
+                    );
+                }
+                _ => {
+                    inputs.columns.push(name.to_string());
+                    inputs.values.push(as_numbers(py, name, array)?);
+                }
+            }
+        }
+        let cancel = Cancel::new();
+        let evaluated = interruptible(py, &cancel, || {
+            eval::evaluate(&self.scenario, m, &inputs, seed)
+        })?;
+        let e: Evaluated = match evaluated {
+            Ok(e) => e,
+            Err(_) if cancel.stopped().is_some() => return Err(stopped(Stop::Cancelled)),
+            Err(errors) => return Err(eval_error(py, &errors)),
+        };
+        let w = e.columns.len();
+        let columns: Vec<Vec<f64>> = (0..w).map(|j| e.column(j).collect()).collect();
+        let runs: Vec<i64> = e.runs.iter().map(|&r| r as i64).collect();
+        results_table(runs, &e.columns, &e.flags, columns)
+    }
+}
+
+/// The batches of a table as one batch.
+fn arrow_select_concat(schema: &Arc<Schema>, batches: &[RecordBatch]) -> PyResult<RecordBatch> {
+    match batches {
+        [one] => Ok(one.clone()),
+        many => arrow_select::concat::concat_batches(schema, many)
+            .map_err(|e| PyRuntimeError::new_err(e.to_string())),
+    }
+}
+
+/// The names of every model, in the order `detente models` lists them.
+#[pyfunction]
+fn models() -> Vec<&'static str> {
+    model::names()
+}
+
+/// The module `detente._native`.
+#[pymodule]
+#[pyo3(name = "_native")]
+fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(load, m)?)?;
+    m.add_function(wrap_pyfunction!(models, m)?)?;
+    m.add_class::<NativeScenario>()?;
+    m.add("ScenarioError", m.py().get_type::<ScenarioError>())?;
+    m.add("EvalError", m.py().get_type::<EvalError_>())?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
