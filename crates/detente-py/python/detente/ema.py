@@ -1,0 +1,166 @@
+"""The EMA Workbench for a detente scenario: a model whose uncertainties, levers and outcomes
+come from the scenario.
+
+    >>> from ema_workbench import perform_experiments
+    >>> from ema_workbench.analysis import prim
+    >>> import detente, detente.ema
+    >>> sc = detente.load("scenarios/ukraine-ceasefire-2026.toml")
+    >>> m = detente.ema.model(sc, outcomes=["ceasefire_month", "ceasefire"])
+    >>> experiments, outcomes = perform_experiments(m, scenarios=200, policies=2)
+
+- **Uncertainties**: one ``RealParameter`` per uncertain number of the scenario, named as
+  ``explore`` names its column, with the number's own distribution (``RealParameter.from_dist``
+  with the scipy distribution of the one written in the file, truncated to the field's range as
+  ``explore`` truncates it: a normal salience is a truncated normal on 0..1).
+- **Levers**: ``detente.policy`` (EMA keeps ``policy`` for its own policy names), a ``CategoricalParameter`` over ``"none"`` (the scenario as written)
+  and the scenario's policies; and any uncertain number named in ``levers`` (``{"us.support":
+  (0, 1)}``), which then is a ``RealParameter`` lever on that range instead of an uncertainty.
+- **Outcomes**: a ``ScalarOutcome`` per name of ``outcomes`` (default: every output column the
+  model declares). A yes/no event is 1.0 or 0.0. **Missing outcomes**: EMA keeps floats, but
+  its analyses (PRIM, feature scoring) cannot take NaN, so where a run has no value (no
+  ceasefire, so no ``ceasefire_month``) the adapter fills the model's stand-in for "none" (for
+  ``ceasefire_month``: the horizon, "no ceasefire within it"), and NaN only for an output with
+  no stand-in, unless ``fill`` gives a value for every missing one.
+
+Each experiment is one row of ``scenario.eval``, with the model seed ``seed`` for every
+experiment (common random numbers). Experiments run in this process one by one (EMA's
+``SequentialEvaluator``, the default of ``perform_experiments``); ``evaluate(experiments)``
+evaluates a whole design in one call instead, as ``perform_experiments`` would, far faster.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping, Optional, Sequence
+
+from . import Scenario
+
+__all__ = ["distribution", "model"]
+
+NO_POLICY = "none"
+# Not `policy`: EMA names its own column of policy names so.
+POLICY_LEVER = "detente.policy"
+
+
+def distribution(u: Mapping[str, Any]):
+    """The scipy frozen distribution of one of ``Scenario.uncertain()``'s numbers, truncated to
+    its field's range as ``explore`` samples it."""
+    from scipy import stats
+
+    kind, p = u["dist"], list(u["params"])
+    lo, hi = u["range"]
+    if kind == "uniform":
+        a, b = max(p[0], lo), min(p[1], hi)
+        return stats.uniform(a, b - a)
+    if kind == "normal":
+        mean, sd = p
+        return stats.truncnorm((lo - mean) / sd, (hi - mean) / sd, loc=mean, scale=sd)
+    if kind == "triangular":
+        a, mode, b = p
+        return stats.triang((mode - a) / (b - a), loc=a, scale=b - a)
+    if kind == "beta":
+        a, b, *box = p
+        x0, x1 = box if box else (0.0, 1.0)
+        return stats.beta(a, b, loc=x0, scale=x1 - x0)
+    if kind == "lognormal":
+        mu, sigma = p
+        return stats.lognorm(sigma, scale=math.exp(mu))
+    raise ValueError(f"no scipy distribution for `{kind}`")
+
+
+def _numbers(scenario: Scenario) -> dict[str, Mapping[str, Any]]:
+    """Every uncertain number of the scenario or of one of its policies, by column name."""
+    out = {u["name"]: u for u in scenario.uncertain()}
+    for p in scenario.policies:
+        for u in scenario.uncertain(policy=p):
+            out.setdefault(u["name"], u)
+    return out
+
+
+class _Runner:
+    """The function EMA calls with one experiment's values as keyword arguments."""
+
+    def __init__(self, scenario: Scenario, inputs: list[str], outcomes: list[str], fills: dict,
+                 model: Optional[str], seed: int) -> None:
+        self.scenario, self.inputs, self.outcomes = scenario, inputs, outcomes
+        self.fills, self.model, self.seed = fills, model, seed
+        self.central = {n: u["central"] for n, u in _numbers(scenario).items()}
+
+    def rows(self, experiments: Sequence[Mapping[str, Any]]):
+        import pyarrow as pa
+
+        cols: dict[str, list] = {n: [] for n in self.inputs}
+        policies = []
+        for e in experiments:
+            for n in self.inputs:
+                cols[n].append(float(e[n]) if n in e else self.central[n])
+            p = e.get(POLICY_LEVER, NO_POLICY)
+            policies.append(None if p == NO_POLICY else str(p))
+        cols["policy"] = policies
+        cols["seed"] = [self.seed] * len(policies)
+        return pa.table(cols)
+
+    def evaluate(self, experiments: Sequence[Mapping[str, Any]]) -> dict[str, list[float]]:
+        import pyarrow as pa
+
+        t = pa.table(self.scenario.eval(self.rows(experiments), model=self.model))
+        out = {}
+        for o in self.outcomes:
+            values = [math.nan if v is None else float(v) for v in t.column(o).to_pylist()]
+            fill = self.fills.get(o)
+            out[o] = [fill if (math.isnan(v) and fill is not None) else v for v in values]
+        return out
+
+    def __call__(self, **experiment: Any) -> dict[str, float]:
+        return {k: v[0] for k, v in self.evaluate([experiment]).items()}
+
+
+def model(
+    scenario: Scenario,
+    outcomes: Optional[Sequence[str]] = None,
+    levers: Optional[Mapping[str, tuple[float, float]]] = None,
+    policies: bool = True,
+    model: Optional[str] = None,
+    seed: int = 0,
+    fill: Optional[float] = None,
+    name: str = "detente",
+):
+    """An EMA Workbench ``Model`` of ``scenario`` (see the module's documentation): its
+    uncertainties, its ``detente.policy`` lever (``policies=False`` leaves it out) and the numbers named
+    in ``levers``, and ``outcomes``. The model's ``.evaluate(experiments)`` evaluates many
+    experiments (dicts of values) in one call."""
+    from ema_workbench import CategoricalParameter, Model, RealParameter, ScalarOutcome
+
+    levers = dict(levers or {})
+    cols = scenario.columns(model=model)
+    wanted = list(outcomes) if outcomes is not None else list(cols["outputs"])
+    # Inputs of every policy: a policy may add a sampled number (a later shock's distribution).
+    inputs = list(cols["inputs"])
+    for p in scenario.policies:
+        for n in scenario.columns(model=model, policy=p)["inputs"]:
+            if n not in inputs:
+                inputs.append(n)
+    unknown = [o for o in wanted if o not in cols["outputs"]]
+    if unknown:
+        raise ValueError(f"unknown outcome(s) {unknown}; the model's outputs are {cols['outputs']}")
+    bad = [n for n in levers if n not in inputs]
+    if bad:
+        raise ValueError(f"levers must be uncertain numbers of the scenario, not {bad}; they are {inputs}")
+    fills = {}
+    for o in wanted:
+        if fill is not None:
+            fills[o] = float(fill)
+        else:
+            s = scenario.stand_in(o, model=model)
+            fills[o] = None if s is None else s[0]
+    runner = _Runner(scenario, inputs, wanted, fills, model, seed)
+    m = Model(name, function=runner)
+    by_name = _numbers(scenario)
+    m.uncertainties = [RealParameter.from_dist(n, distribution(by_name[n])) for n in inputs if n not in levers]
+    lever_list = [RealParameter(n, float(lo), float(hi)) for n, (lo, hi) in levers.items()]
+    if policies and scenario.policies:
+        lever_list.insert(0, CategoricalParameter(POLICY_LEVER, [NO_POLICY, *scenario.policies]))
+    m.levers = lever_list
+    m.outcomes = [ScalarOutcome(o) for o in wanted]
+    m.evaluate = runner.evaluate
+    return m

@@ -1,0 +1,87 @@
+"""The SALib and EMA Workbench adapters on the bundled war scenario, with small counts."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+import detente
+import detente.ema
+import detente.salib
+
+
+def test_salib_problem_and_sobol(war):
+    from SALib.analyze import sobol
+    from SALib.sample import sobol as sample
+
+    problem, evaluate = detente.salib.problem(war, output="ceasefire_month")
+    assert problem["names"] == war.columns()["inputs"]
+    assert problem["num_vars"] == len(problem["names"])
+    X = sample.sample(problem, 64, calc_second_order=False, seed=1)
+    Y = evaluate(X)
+    assert Y.shape == (len(X),) and not np.isnan(Y).any()
+    # The same sample gives the same answer.
+    assert np.array_equal(Y, evaluate(X))
+    Si = sobol.analyze(problem, Y, calc_second_order=False, seed=1)
+    assert len(Si["S1"]) == len(problem["names"]) and len(Si["ST"]) == len(problem["names"])
+    assert np.isfinite(Si["ST"]).all()
+
+
+def test_salib_levels_map_through_the_scenarios_quantiles(war):
+    problem, evaluate = detente.salib.problem(war, output=["ceasefire", "duration"])
+    X = np.full((3, problem["num_vars"]), 0.5)
+    Y = evaluate(X)
+    assert Y.shape == (3, 2)
+    # Level 0.5 is each number's median: the row eval gets is that.
+    rows = {n: war.quantiles(n, [0.5]) for n in problem["names"]}
+    rows["seed"] = [0]
+    t = pa.table(war.eval(pa.table(rows)))
+    assert t.column("duration").to_pylist()[0] == Y[0, 1]
+
+
+def test_ema_model_perform_experiments_and_prim(war):
+    import random
+
+    from ema_workbench import Policy, perform_experiments
+    from ema_workbench.analysis import prim
+
+    m = detente.ema.model(war, outcomes=["ceasefire_month", "ceasefire"])
+    names = {u.name for u in m.uncertainties}
+    assert names == set(war.columns()["inputs"])
+    assert [l.name for l in m.levers] == ["detente.policy"]
+    np.random.seed(1)
+    random.seed(1)
+    as_written = Policy("as written", **{"detente.policy": "none"})
+    experiments, outcomes = perform_experiments(m, scenarios=200, policies=[as_written])
+    assert len(experiments) == 200
+    month = outcomes["ceasefire_month"]
+    assert not np.isnan(month).any()  # filled with the stand-in where no ceasefire came
+    x = experiments.drop(columns=["model", "policy", "scenario"])
+    y = month <= 6
+    p = prim.Prim(x, y, threshold=0.6)
+    box = p.find_box()
+    assert len(box.peeling_trajectory) > 1
+    # Each experiment is the row eval gives for its values.
+    row = experiments.iloc[0]
+    one = m.evaluate([{k: row[k] for k in x.columns}])
+    assert one["ceasefire_month"][0] == month[0]
+
+
+def test_ema_levers_and_missing_outcomes(war):
+    m = detente.ema.model(war, outcomes=["ceasefire_month"], levers={"us.support": (0.0, 1.0)}, policies=False)
+    assert "us.support" not in {u.name for u in m.uncertainties}
+    assert [l.name for l in m.levers] == ["us.support"]
+    with pytest.raises(ValueError, match="unknown outcome"):
+        detente.ema.model(war, outcomes=["no_such_outcome"])
+    s = war.stand_in("ceasefire_month")
+    assert s is not None and math.isfinite(s[0])
+
+
+def test_ema_distributions_match_the_scenarios_quantiles(war):
+    for u in war.uncertain():
+        d = detente.ema.distribution(u)
+        for level in (0.1, 0.5, 0.9):
+            assert d.ppf(level) == pytest.approx(war.quantiles(u["name"], [level])[0], rel=1e-6, abs=1e-9)
