@@ -21,7 +21,9 @@ use std::sync::Arc;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
-use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray};
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray,
+};
 use arrow_buffer::{NullBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field, Schema};
 use detente_core::cancel::{Cancel, Stop};
@@ -158,10 +160,7 @@ fn diag_dict<'py>(
     out.set_item("field", d.field.as_deref())?;
     out.set_item("message", &d.message)?;
     out.set_item("help", d.help.as_deref())?;
-    out.set_item(
-        "severity",
-        if d.is_error() { "error" } else { "warning" },
-    )?;
+    out.set_item("severity", if d.is_error() { "error" } else { "warning" })?;
     Ok(out)
 }
 
@@ -223,17 +222,28 @@ fn load(py: Python<'_>, source: &str, format: Option<&str>) -> PyResult<NativeSc
                 Some("give the path of a scenario file, or the scenario's TOML text"),
             ));
         }
-        ("<text>".to_string(), "scenario".to_string(), source.to_string())
+        (
+            "<text>".to_string(),
+            "scenario".to_string(),
+            source.to_string(),
+        )
     };
     let format = match format {
         Some(f) => Format::parse(f).ok_or_else(|| {
             plain_error(
                 py,
                 &format!("unknown format `{f}`"),
-                Some(&format!("the formats are {}", Format::IMPORTABLE.join(", "))),
+                Some(&format!(
+                    "the formats are {}",
+                    Format::IMPORTABLE.join(", ")
+                )),
             )
         })?,
-        None if is_file && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml")) => {
+        None if is_file
+            && path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("toml")) =>
+        {
             Format::Toml
         }
         None => import::detect(&text),
@@ -382,17 +392,32 @@ fn trace_table(rounds: &[serde_json::Value]) -> PyResult<Option<PyTable>> {
         let (dt, array): (DataType, ArrayRef) = if present().all(|v| v.is_i64() || v.is_u64()) {
             (
                 DataType::Int64,
-                Arc::new(cells.iter().map(|c| c.and_then(Value::as_i64)).collect::<Int64Array>()),
+                Arc::new(
+                    cells
+                        .iter()
+                        .map(|c| c.and_then(Value::as_i64))
+                        .collect::<Int64Array>(),
+                ),
             )
         } else if present().all(|v| v.is_number()) {
             (
                 DataType::Float64,
-                Arc::new(cells.iter().map(|c| c.and_then(Value::as_f64)).collect::<Float64Array>()),
+                Arc::new(
+                    cells
+                        .iter()
+                        .map(|c| c.and_then(Value::as_f64))
+                        .collect::<Float64Array>(),
+                ),
             )
         } else if present().all(|v| v.is_boolean()) {
             (
                 DataType::Boolean,
-                Arc::new(cells.iter().map(|c| c.and_then(Value::as_bool)).collect::<BooleanArray>()),
+                Arc::new(
+                    cells
+                        .iter()
+                        .map(|c| c.and_then(Value::as_bool))
+                        .collect::<BooleanArray>(),
+                ),
             )
         } else {
             let text = |v: &Value| match v {
@@ -460,7 +485,8 @@ fn eval_error(py: Python<'_>, errors: &[EvalError]) -> PyErr {
 
 impl NativeScenario {
     fn model(&self, py: Python<'_>, name: Option<&str>) -> PyResult<&'static dyn Model> {
-        model::choose(&self.scenario, name).map_err(|e| plain_error(py, &e.to_string(), Some(&e.help())))
+        model::choose(&self.scenario, name)
+            .map_err(|e| plain_error(py, &e.to_string(), Some(&e.help())))
     }
 
     fn with_policy(&self, py: Python<'_>, policy: Option<&str>) -> PyResult<Scenario> {
@@ -486,7 +512,11 @@ impl NativeScenario {
     /// The scenario's name (`[scenario].name`, else the file's stem).
     #[getter]
     fn name(&self) -> String {
-        self.scenario.meta.name.clone().unwrap_or_else(|| self.key.clone())
+        self.scenario
+            .meta
+            .name
+            .clone()
+            .unwrap_or_else(|| self.key.clone())
     }
 
     /// The scenario's TOML (or imported) text.
@@ -498,7 +528,11 @@ impl NativeScenario {
     /// The ids of the scenario's policies, in file order.
     #[getter]
     fn policies(&self) -> Vec<String> {
-        self.scenario.policies.iter().map(|p| p.id.clone()).collect()
+        self.scenario
+            .policies
+            .iter()
+            .map(|p| p.id.clone())
+            .collect()
     }
 
     /// The warnings found while reading it, as dicts like `ScenarioError.diagnostics`.
@@ -521,7 +555,11 @@ impl NativeScenario {
     /// The uncertain numbers (under `policy`): name, distribution, its parameters, the
     /// field's range.
     #[pyo3(signature = (policy = None))]
-    fn uncertain<'py>(&self, py: Python<'py>, policy: Option<&str>) -> PyResult<Bound<'py, PyList>> {
+    fn uncertain<'py>(
+        &self,
+        py: Python<'py>,
+        policy: Option<&str>,
+    ) -> PyResult<Bound<'py, PyList>> {
         let list = PyList::empty(py);
         for u in self.uncertain_of(py, policy)? {
             let d = PyDict::new(py);
@@ -559,15 +597,30 @@ impl NativeScenario {
 
     /// The value standing for "none" in output `column` of `model`, and why, if it has one.
     #[pyo3(signature = (column, model = None))]
-    fn stand_in(&self, py: Python<'_>, column: &str, model: Option<&str>) -> PyResult<Option<(f64, String)>> {
+    fn stand_in(
+        &self,
+        py: Python<'_>,
+        column: &str,
+        model: Option<&str>,
+    ) -> PyResult<Option<(f64, String)>> {
         let m = self.model(py, model)?;
-        Ok(detente_explore::explore::stand_in(&self.scenario, m, column))
+        Ok(detente_explore::explore::stand_in(
+            &self.scenario,
+            m,
+            column,
+        ))
     }
 
     /// The values of input `column` (under `policy`) at unit-interval points `u`: its
     /// distribution's quantiles, as `explore` samples them.
     #[pyo3(signature = (column, u, policy = None))]
-    fn quantiles(&self, py: Python<'_>, column: &str, u: Vec<f64>, policy: Option<&str>) -> PyResult<Vec<f64>> {
+    fn quantiles(
+        &self,
+        py: Python<'_>,
+        column: &str,
+        u: Vec<f64>,
+        policy: Option<&str>,
+    ) -> PyResult<Vec<f64>> {
         let inputs = self.uncertain_of(py, policy)?;
         let Some(input) = inputs.iter().find(|x| x.name == column) else {
             let names: Vec<&str> = inputs.iter().map(|x| x.name.as_str()).collect();
@@ -609,7 +662,8 @@ impl NativeScenario {
                 }
             }
         })?;
-        let value = serde_json::to_value(&out).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+        let value =
+            serde_json::to_value(&out).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
         let trace = match value.get("rounds").and_then(|r| r.as_array()) {
             Some(r) => trace_table(r)?,
             None => None,
@@ -634,7 +688,11 @@ impl NativeScenario {
         shard: Option<(u64, u64)>,
     ) -> PyResult<PyTable> {
         if runs == 0 {
-            return Err(plain_error(py, "runs must be at least 1", Some("e.g. runs=10000")));
+            return Err(plain_error(
+                py,
+                "runs must be at least 1",
+                Some("e.g. runs=10000"),
+            ));
         }
         let range = match shard {
             None => 0..runs,
@@ -703,7 +761,13 @@ impl NativeScenario {
     /// `detente eval`: the rows of an Arrow table (input columns as `explore` names them,
     /// optional `run`, `seed` and `policy`), evaluated; `explore`'s columns for each row.
     #[pyo3(signature = (rows, seed = 0, model = None))]
-    fn eval(&self, py: Python<'_>, rows: AnyRecordBatch, seed: u64, model: Option<&str>) -> PyResult<PyTable> {
+    fn eval(
+        &self,
+        py: Python<'_>,
+        rows: AnyRecordBatch,
+        seed: u64,
+        model: Option<&str>,
+    ) -> PyResult<PyTable> {
         let m = self.model(py, model)?;
         let (batches, schema) = rows.into_table()?.into_inner();
         let batch = arrow_select_concat(&schema, &batches)?;
@@ -715,9 +779,10 @@ impl NativeScenario {
                     let v = as_numbers(py, name, array)?;
                     let mut runs = Vec::with_capacity(v.len());
                     for (i, x) in v.iter().enumerate() {
-                        runs.push(eval::run_from_f64(*x).map_err(|p| {
-                            eval_error(py, &[EvalError::at(i, name, p)])
-                        })?);
+                        runs.push(
+                            eval::run_from_f64(*x)
+                                .map_err(|p| eval_error(py, &[EvalError::at(i, name, p)]))?,
+                        );
                     }
                     inputs.runs = Some(runs);
                 }
@@ -725,19 +790,20 @@ impl NativeScenario {
                     let v = as_numbers(py, name, array)?;
                     let mut seeds = Vec::with_capacity(v.len());
                     for (i, x) in v.iter().enumerate() {
-                        seeds.push(eval::seed_from_f64(*x).map_err(|p| {
-                            eval_error(py, &[EvalError::at(i, name, p)])
-                        })?);
+                        seeds.push(
+                            eval::seed_from_f64(*x)
+                                .map_err(|p| eval_error(py, &[EvalError::at(i, name, p)]))?,
+                        );
                     }
                     inputs.seeds = Some(seeds);
                 }
                 eval::POLICY_COLUMN => {
-                    let s = arrow_cast::cast(array, &DataType::Utf8)
-                        .map_err(|e| plain_error(py, &format!("column `policy` is not text: {e}"), None))?;
-                    let s = s
-                        .as_any()
-                        .downcast_ref::<StringArray>()
-                        .ok_or_else(|| PyRuntimeError::new_err("a cast to text gave another type"))?;
+                    let s = arrow_cast::cast(array, &DataType::Utf8).map_err(|e| {
+                        plain_error(py, &format!("column `policy` is not text: {e}"), None)
+                    })?;
+                    let s = s.as_any().downcast_ref::<StringArray>().ok_or_else(|| {
+                        PyRuntimeError::new_err("a cast to text gave another type")
+                    })?;
                     inputs.policies = Some(
                         (0..s.len())
                             .map(|i| (!s.is_null(i)).then(|| s.value(i).to_string()))
