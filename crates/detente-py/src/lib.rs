@@ -117,6 +117,32 @@ fn interruptible<T: Send>(
     })
 }
 
+/// Runs `f` with the GIL released and `cancel` entered, on the calling thread: for work too
+/// short to be worth a worker thread and the watch for signals (a few rows).
+fn detached<T: Send>(py: Python<'_>, cancel: &Cancel, f: impl FnOnce() -> T + Send) -> T {
+    py.detach(|| {
+        let _entered = cancel.enter();
+        f()
+    })
+}
+
+/// Rows of `eval` evaluated on the calling thread, without a watch for Ctrl-C.
+const SMALL_EVAL: usize = 256;
+
+/// The thread pool of `explore`, made once (rayon's global pool cannot be handed to
+/// [`run_blocks`]).
+fn pool() -> PyResult<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    if let Some(p) = POOL.get() {
+        return Ok(p);
+    }
+    let p = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("detente-{i}"))
+        .build()
+        .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    Ok(POOL.get_or_init(|| p))
+}
+
 /// The exception for a run stopped by its token (a signal raised its own exception first).
 fn stopped(s: Stop) -> PyErr {
     PyKeyboardInterrupt::new_err(s.to_string())
@@ -719,13 +745,11 @@ impl NativeScenario {
         let n = (range.end - range.start) as usize;
         let cancel = Cancel::new();
         let token = cancel.clone();
+        let pool = pool()?;
         let result = interruptible(py, &cancel, || {
             let mut columns: Vec<Vec<f64>> = (0..width).map(|_| Vec::with_capacity(n)).collect();
-            let pool = rayon::ThreadPoolBuilder::new()
-                .build()
-                .map_err(|e| e.to_string())?;
             run_blocks(
-                &pool,
+                pool,
                 range.clone(),
                 || None,
                 |scratch, r| plan.row_in(scratch, r),
@@ -817,9 +841,12 @@ impl NativeScenario {
             }
         }
         let cancel = Cancel::new();
-        let evaluated = interruptible(py, &cancel, || {
-            eval::evaluate(&self.scenario, m, &inputs, seed)
-        })?;
+        let work = || eval::evaluate(&self.scenario, m, &inputs, seed);
+        let evaluated = if inputs.rows() <= SMALL_EVAL {
+            detached(py, &cancel, work)
+        } else {
+            interruptible(py, &cancel, work)?
+        };
         let e: Evaluated = match evaluated {
             Ok(e) => e,
             Err(_) if cancel.stopped().is_some() => return Err(stopped(Stop::Cancelled)),
