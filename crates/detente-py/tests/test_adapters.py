@@ -40,6 +40,12 @@ def test_salib_levels_map_through_the_scenarios_quantiles(war):
     rows["seed"] = [0]
     t = pa.table(war.eval(pa.table(rows)))
     assert t.column("duration").to_pylist()[0] == Y[0, 1]
+    # Replications average the runs of successive seeds.
+    _, mean_of_4 = detente.salib.problem(war, output="duration", replications=4)
+    rows["seed"] = [0, 1, 2, 3]
+    rows = {k: (v * 4 if k != "seed" else v) for k, v in rows.items()}
+    four = pa.table(war.eval(pa.table(rows))).column("duration").to_pylist()
+    assert mean_of_4(X[:1])[0] == pytest.approx(sum(four) / 4, rel=1e-15)
 
 
 def test_ema_model_perform_experiments_and_prim(war):
@@ -50,7 +56,7 @@ def test_ema_model_perform_experiments_and_prim(war):
 
     m = detente.ema.model(war, outcomes=["ceasefire_month", "ceasefire"])
     names = {u.name for u in m.uncertainties}
-    assert names == set(war.columns()["inputs"])
+    assert names == set(war.columns()["inputs"]) | {"detente.seed"}
     assert [l.name for l in m.levers] == ["detente.policy"]
     np.random.seed(1)
     random.seed(1)
@@ -59,20 +65,21 @@ def test_ema_model_perform_experiments_and_prim(war):
     assert len(experiments) == 200
     month = outcomes["ceasefire_month"]
     assert not np.isnan(month).any()  # filled with the stand-in where no ceasefire came
-    x = experiments.drop(columns=["model", "policy", "scenario"])
+    x = experiments.drop(columns=["model", "policy", "scenario", "detente.policy", "detente.seed"])
     y = month <= 6
     p = prim.Prim(x, y, threshold=0.6)
     box = p.find_box()
     assert len(box.peeling_trajectory) > 1
     # Each experiment is the row eval gives for its values.
     row = experiments.iloc[0]
-    one = m.evaluate([{k: row[k] for k in x.columns}])
+    one = m.evaluate([{k: row[k] for k in [*x.columns, "detente.seed"]}])
     assert one["ceasefire_month"][0] == month[0]
 
 
 def test_ema_levers_and_missing_outcomes(war):
-    m = detente.ema.model(war, outcomes=["ceasefire_month"], levers={"us.support": (0.0, 1.0)}, policies=False)
+    m = detente.ema.model(war, outcomes=["ceasefire_month"], levers={"us.support": (0.0, 1.0)}, policies=False, seed=3)
     assert "us.support" not in {u.name for u in m.uncertainties}
+    assert "detente.seed" not in {u.name for u in m.uncertainties}
     assert [l.name for l in m.levers] == ["us.support"]
     with pytest.raises(ValueError, match="unknown outcome"):
         detente.ema.model(war, outcomes=["no_such_outcome"])

@@ -17,8 +17,10 @@ transformation of each input, so they are the indices of the numbers as the scen
 distributes them, whatever the distribution (normal, beta, lognormal: SALib's own list has no
 truncated ones).
 
-Every row uses the same model seed (common random numbers), so differences between rows come
-from the inputs alone. A row whose output has no value (no ceasefire within the horizon) is
+The model's own randomness is not a variable: each row is the mean of ``replications`` runs
+with the model seeds ``seed``, ``seed + 1``, ... (the same for every row: common random
+numbers), so the indices are those of the expected outcome given the inputs, estimated with
+that many draws of the war's randomness (a yes/no event's mean is its probability). A row whose output has no value (no ceasefire within the horizon) is
 filled with the model's stand-in for "none" (for ``ceasefire_month``, the horizon), or with
 ``fill`` when given; an output with no stand-in and no ``fill`` raises, since SALib cannot take
 a missing value.
@@ -45,12 +47,14 @@ def problem(
     model: Optional[str] = None,
     seed: int = 0,
     fill: Optional[float] = None,
+    replications: int = 1,
 ) -> tuple[dict[str, Any], Callable[[np.ndarray], np.ndarray]]:
     """SALib's problem dictionary for ``scenario`` (under ``policy``) and ``evaluate(X)``.
 
     ``output`` names one output column (the answer of ``evaluate`` is then a vector, as SALib's
     analysers want) or several (a matrix, one column each); by default the model's first
-    output. ``X`` is SALib's sample: one row per evaluation, one column per variable of
+    output. ``replications`` runs each row that many times (model seeds ``seed``, ``seed + 1``,
+    ...) and averages. ``X`` is SALib's sample: one row per evaluation, one column per variable of
     ``problem["names"]``, levels in [0, 1]."""
     cols = scenario.columns(model=model, policy=policy)
     names = list(cols["inputs"])
@@ -76,12 +80,13 @@ def problem(
         if X.ndim != 2 or X.shape[1] != len(names):
             raise ValueError(f"X must have one column per variable ({len(names)}), not shape {X.shape}")
         u = np.clip(X, _EDGE, 1.0 - _EDGE)
-        rows = {n: scenario.quantiles(n, u[:, j], policy=policy) for j, n in enumerate(names)}
-        rows["seed"] = [seed] * len(X)
+        n, r = len(X), int(replications)
+        rows = {v: np.tile(scenario.quantiles(v, u[:, j], policy=policy), r) for j, v in enumerate(names)}
+        rows["seed"] = np.repeat(np.arange(seed, seed + r, dtype=np.uint64), n)
         if policy is not None:
-            rows["policy"] = [policy] * len(X)
+            rows["policy"] = [policy] * (n * r)
         table = pa.table(scenario.eval(pa.table(rows), model=model))
-        out = np.empty((len(X), len(outputs)))
+        out = np.empty((n, len(outputs)))
         for k, o in enumerate(outputs):
             y = table.column(o).to_numpy(zero_copy_only=False).astype(float)
             missing = np.isnan(y)
@@ -92,7 +97,7 @@ def problem(
                         "pass fill= to choose one"
                     )
                 y[missing] = fills[o]
-            out[:, k] = y
+            out[:, k] = y.reshape(r, n).mean(axis=0)
         return out[:, 0] if len(outputs) == 1 else out
 
     return spec, evaluate
