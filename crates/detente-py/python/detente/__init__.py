@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Iterable, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional
 
 from . import _native
 from ._native import EvalError, ScenarioError
+
+if TYPE_CHECKING:
+    from ._native import ArrowTable
 
 __all__ = [
     "EvalError",
@@ -46,9 +49,9 @@ class RunResult(dict):
     per round, one column per value of the JSON's ``rounds`` objects, nested keys joined with
     ``.`` (``truth.russia``)."""
 
-    trace: Optional[Any]
+    trace: Optional[ArrowTable]
 
-    def __init__(self, value: Mapping[str, Any], trace: Optional[Any]) -> None:
+    def __init__(self, value: Mapping[str, Any], trace: Optional[ArrowTable]) -> None:
         super().__init__(value)
         self.trace = trace
 
@@ -146,14 +149,14 @@ class Scenario:
         policy: Optional[str] = None,
         model: Optional[str] = None,
         shard: Optional[tuple[int, int]] = None,
-    ) -> Any:
+    ) -> ArrowTable:
         """``detente explore``: ``runs`` sampled futures (``design`` ``"mc"`` or ``"lhs"``)
         from ``seed``, one row per run, as an Arrow table with the columns of the CLI's results
         file and the same values bit for bit. ``shard=(k, n)`` computes only the runs of
         ``--shard k/n``; the shards, concatenated in order, are the whole table."""
         return self._native.explore(runs, seed, design, policy, model, shard)
 
-    def eval(self, rows: Any, seed: int = 0, model: Optional[str] = None) -> Any:
+    def eval(self, rows: Any, seed: int = 0, model: Optional[str] = None) -> ArrowTable:
         """``detente eval``: evaluates the scenario at given inputs. ``rows`` (an Arrow table,
         a polars or pandas DataFrame, or a dict of columns) has one column per uncertain input
         (the names :meth:`explore` gives them) and optional ``run``, ``seed`` and ``policy``
