@@ -267,3 +267,12 @@ def test_ctrl_c_interrupts_a_long_explore(tmp_path):
     out, _ = p.communicate(timeout=60)
     assert p.returncode == 0 and "interrupted" in out
     assert time.monotonic() - sent < 10
+
+
+def test_a_scenario_pickles_as_its_source(war):
+    import pickle
+
+    again = pickle.loads(pickle.dumps(war))
+    assert again.source == war.source and again.run(seed=2) == war.run(seed=2)
+    text = detente.load(WAR.read_text())
+    assert pickle.loads(pickle.dumps(text)).text == text.text

@@ -84,6 +84,11 @@ class Scenario:
     def __repr__(self) -> str:
         return f"<detente.Scenario {self.name!r} from {self.source}>"
 
+    def __reduce__(self):
+        """Pickled as what it was read from (its path, or its text), so that it travels to Ray,
+        Dask or multiprocessing workers, which read it again."""
+        return (load, (self.text if self.source == "<text>" else self.source,))
+
     @property
     def name(self) -> str:
         """The scenario's name (``[scenario].name``, else the file's stem)."""
