@@ -375,6 +375,35 @@ mod tests {
         assert!(read_csv("".as_bytes(), Path::new("rows.csv"), &[]).is_err());
     }
 
+    /// pandas (pyarrow) writes snappy by default and polars zstd: both are read.
+    #[test]
+    fn parquet_compressed_as_pandas_and_polars_write_it() {
+        use parquet::basic::{Compression, ZstdLevel};
+        use parquet::file::properties::WriterProperties;
+        use parquet::file::writer::SerializedFileWriter;
+        use parquet::schema::parser::parse_message_type;
+        use std::sync::Arc;
+        let dir = tempfile::tempdir().unwrap();
+        for codec in [Compression::SNAPPY, Compression::ZSTD(ZstdLevel::default())] {
+            let path = dir.path().join("rows.parquet");
+            let schema = Arc::new(parse_message_type("message m { required double a; }").unwrap());
+            let props = WriterProperties::builder().set_compression(codec).build();
+            let file = File::create(&path).unwrap();
+            let mut w = SerializedFileWriter::new(file, schema, Arc::new(props)).unwrap();
+            let mut g = w.next_row_group().unwrap();
+            let mut c = g.next_column().unwrap().unwrap();
+            let values: Vec<f64> = (0..100).map(f64::from).collect();
+            c.typed::<DoubleType>()
+                .write_batch(&values, None, None)
+                .unwrap();
+            c.close().unwrap();
+            g.close().unwrap();
+            w.close().unwrap();
+            let t = read_parquet(&path).unwrap_or_else(|e| panic!("{codec:?}: {e}"));
+            assert_eq!(t.columns[0].data, Data::Numbers(values), "{codec:?}");
+        }
+    }
+
     #[test]
     fn parquet_columns_of_every_flat_type() {
         use parquet::data_type::ByteArray;
