@@ -63,9 +63,14 @@ pub(super) struct Prospect {
     pub share: f64,
     /// Each side's utility of the package.
     pub u: [f64; 2],
-    /// `renew[k][j]`: side k's value of a war that j renews now (the cross values j != k are
-    /// zero unless asked for).
-    pub renew: [[Value; 2]; 2],
+    /// Each side's value of the war it renews now.
+    pub own: [Value; 2],
+    /// The drift side k believes a war the other side renews now would have.
+    pub cross_mu: [f64; 2],
+    /// Side k's value of that war, computed when first asked for (`Sim::deal_on`): only a side
+    /// weighing a deal needs it, and a search over one side's answers never asks for the
+    /// other's.
+    pub cross: [std::cell::Cell<Option<Value>>; 2],
     /// Each side's value of the war it could renew `ahead` later.
     later: [Value; 2],
     /// Discount over the look-ahead, e^{-r ahead}.
@@ -95,12 +100,11 @@ impl Terms {
             levels[2].unwrap_or(0.0),
         );
         let guarantee = g * w.terms.guarantee_share.map_or(0.1, |p| p.value()) * sim.ep.guarantors;
-        let p = w.after.baseline_hazard.value();
         Terms {
             levels,
             guarantee,
             extra_cost: g * w.terms.guarantee_cost.map_or(0.0, |p| p.value()),
-            base: -(-p).ln_1p() * (1.0 - 0.5 * m),
+            base: sim.ep.base_rate * (1.0 - 0.5 * m),
             kappa: w.after.sensitivity.value(),
             rearm: [w.sides[0].rearm.value(), w.sides[1].rearm.value() * f],
             ahead: f64::from(w.after.horizon),
@@ -111,9 +115,8 @@ impl Terms {
     }
 
     /// The peace `u` time units after the ceasefire on a line giving A `share`, valued with
-    /// each side's beliefs about the balance; `cross` asks for the values of a war the other
-    /// side renews, which only a side weighing a deal needs.
-    pub(super) fn prospect(&self, sim: &Sim, u: f64, share: f64, cross: bool) -> Prospect {
+    /// each side's beliefs about the balance.
+    pub(super) fn prospect(&self, sim: &Sim, u: f64, share: f64) -> Prospect {
         let w = war(&sim.sc);
         let g = w.decisiveness.value();
         let (s, r) = (sim.ep.s, sim.ep.r);
@@ -161,16 +164,14 @@ impl Terms {
                 v
             }
         };
-        let zero = Value::default();
-        let renew = [
-            [value(0, 0, 0), if cross { value(0, 1, 0) } else { zero }],
-            [if cross { value(1, 0, 0) } else { zero }, value(1, 1, 0)],
-        ];
+        let own = [value(0, 0, 0), value(1, 1, 0)];
         let later = [value(0, 0, 1), value(1, 1, 1)];
         Prospect {
             share,
             u: self.u,
-            renew,
+            own,
+            cross_mu: [drifts[0][1] + bias[0], drifts[0][0] + bias[1]],
+            cross: Default::default(),
             later,
             keep: self.keep,
             base: self.base,
@@ -185,7 +186,7 @@ impl Terms {
 impl Prospect {
     /// Margins and hazards when the sides' cost rates are `cost`.
     pub(super) fn at(&self, cost: [f64; 2]) -> At {
-        let own = [self.renew[0][0].at(cost[0]), self.renew[1][1].at(cost[1])];
+        let own = [self.own[0].at(cost[0]), self.own[1].at(cost[1])];
         let later = [self.later[0].at(cost[0]), self.later[1].at(cost[1])];
         let margin = [0, 1].map(|k| {
             let o = 1 - k;
@@ -231,7 +232,7 @@ fn after_on(sim: &mut Sim, y: &[f64], out: &mut WarResult, steps: u32) {
     out.peace.reserve(steps as usize);
     for i in 0..steps {
         let u0 = du * f64::from(i);
-        let prospect = terms.prospect(sim, u0 + 0.5 * du, share, false);
+        let prospect = terms.prospect(sim, u0 + 0.5 * du, share);
         let at = prospect.at(cost);
         let violations_now = prospect.violations(&at);
         let h = at.hazard[0] + at.hazard[1];

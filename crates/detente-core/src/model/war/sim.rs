@@ -29,6 +29,8 @@ pub(super) struct Epoch {
     pub r: f64,
     /// The discount over the peace's look-ahead, e^{-r after.horizon}.
     pub keep_ahead: f64,
+    /// The baseline hazard of renewal as a rate per time unit, -ln(1 - p).
+    pub base_rate: f64,
     /// Front speed and volatility in shares of the contested area.
     pub v: f64,
     /// Volatility of the front per sqrt(time unit), in shares.
@@ -114,6 +116,7 @@ impl Epoch {
         let mut e = Epoch {
             r,
             keep_ahead: (-r * f64::from(w.after.horizon)).exp(),
+            base_rate: -(-w.after.baseline_hazard.value()).ln_1p(),
             v,
             s,
             strength: [0.0; 2],
@@ -333,8 +336,10 @@ pub(super) struct Sim<'a> {
     pub burden: [f64; 2],
     channels: Vec<Channel>,
     applied: Vec<bool>,
-    /// The cost rates at the last time they were asked for: (time, rates).
-    costs_now: std::cell::Cell<(f64, [f64; 2])>,
+    /// The cost rates at the last time they were asked for, and the factors the costs have
+    /// grown by since the start: (time, rates, factors). The root searches over costs ask for
+    /// the factors at every step.
+    costs_now: std::cell::Cell<(f64, [f64; 2], [f64; 2])>,
     /// The root searches' relative tolerance ([`TOL`]; tests vary it).
     pub tol: f64,
 }
@@ -402,7 +407,7 @@ impl<'a> Sim<'a> {
             burden: [0.0; 2],
             channels,
             applied: vec![false; sc.shocks.len()],
-            costs_now: std::cell::Cell::new((f64::NAN, [0.0; 2])),
+            costs_now: std::cell::Cell::new((f64::NAN, [0.0; 2], [0.0; 2])),
             tol: TOL,
             ep,
         };
@@ -458,7 +463,7 @@ impl<'a> Sim<'a> {
     /// Rebuilds the epoch after a shock. Shocks are public: each side moves its belief by the
     /// change in drift they imply, so that its error carries over.
     fn refresh(&mut self) {
-        self.costs_now.set((f64::NAN, [0.0; 2]));
+        self.costs_now.set((f64::NAN, [0.0; 2], [0.0; 2]));
         let old = self.ep.mu;
         self.ep = Epoch::new(&self.sc);
         let shift = self.ep.mu - old;
@@ -471,33 +476,37 @@ impl<'a> Sim<'a> {
     /// The cost rate of side k at time t: its cost grown at its rate, plus sanctions.
     pub(super) fn cost_rate(&self, k: usize, t: f64) -> f64 {
         let side = &war(&self.sc).sides[k];
-        let g = side.cost_growth.value().ln();
-        side.cost.value() * (g * t).exp().min(1e100) + side.sanctions.value()
+        side.cost.value() * growth(side.cost_growth.value(), t) + side.sanctions.value()
     }
 
-    /// Both sides' cost rates now, remembered until time moves or a shock changes the epoch.
-    pub(super) fn costs(&self) -> [f64; 2] {
-        let (t, c) = self.costs_now.get();
+    /// Both sides' cost rates now and the factors their costs have grown by, remembered until
+    /// time moves or a shock changes the epoch.
+    fn now(&self) -> ([f64; 2], [f64; 2]) {
+        let (t, c, f) = self.costs_now.get();
         if t == self.t {
-            return c;
+            return (c, f);
         }
         let c = [self.cost_rate(0, self.t), self.cost_rate(1, self.t)];
-        self.costs_now.set((self.t, c));
-        c
+        let sides = &war(&self.sc).sides;
+        let f = [0, 1].map(|k| growth(sides[k].cost_growth.value(), self.t));
+        self.costs_now.set((self.t, c, f));
+        (c, f)
+    }
+
+    /// Both sides' cost rates now.
+    pub(super) fn costs(&self) -> [f64; 2] {
+        self.now().0
     }
 
     /// The public estimate of side k's cost rate now: the middle of its interval, grown.
     fn public_cost(&self, k: usize) -> f64 {
         let (lo, hi) = self.cost_view[k];
-        let side = &war(&self.sc).sides[k];
-        let g = side.cost_growth.value().ln();
-        0.5 * (lo + hi) * (g * self.t).exp().min(1e100) + side.sanctions.value()
+        self.grown(k, 0.5 * (lo + hi))
     }
 
     /// The cost rate now of a side whose cost at the start was c0.
     fn grown(&self, k: usize, c0: f64) -> f64 {
-        let side = &war(&self.sc).sides[k];
-        c0 * (side.cost_growth.value().ln() * self.t).exp().min(1e100) + side.sanctions.value()
+        c0 * self.now().1[k] + war(&self.sc).sides[k].sanctions.value()
     }
 
     pub(super) fn stakes(&self, k: usize) -> Stakes {
@@ -535,7 +544,7 @@ impl<'a> Sim<'a> {
     /// The peace a ceasefire on y starts with, for any cost rates.
     pub(super) fn prospect(&self, y: &[f64]) -> Prospect {
         let share = self.ep.share_of(y[war(&self.sc).stakes]);
-        super::peace::Terms::new(self, y).prospect(self, 0.0, share, true)
+        super::peace::Terms::new(self, y).prospect(self, 0.0, share)
     }
 
     /// Side k's value of a ceasefire on the package of prospect `p` when its cost rate is
@@ -548,7 +557,13 @@ impl<'a> Sim<'a> {
         let at = p.at(c);
         let h = at.hazard[0] + at.hazard[1];
         let r = self.ep.r;
-        let renew = p.renew[k].map(|v| v.at(cost));
+        let cross = p.cross[k].get().unwrap_or_else(|| {
+            let v = war_value(k, p.share, p.cross_mu[k], self.ep.s, r, &self.stakes(k));
+            p.cross[k].set(Some(v));
+            v
+        });
+        let (own, cross) = (p.own[k].at(cost), cross.at(cost));
+        let renew = if k == 0 { [own, cross] } else { [cross, own] };
         let v = (r * p.u[k] + at.hazard[0] * renew[0] + at.hazard[1] * renew[1]) / (r + h);
         let own = if k == 0 { p.share } else { 1.0 - p.share };
         v - self.leader_cost(k, own)
@@ -952,6 +967,12 @@ fn crossing(a: (f64, f64), b: (f64, f64), tol: f64, mut f: impl FnMut(f64) -> f6
         }
     }
     if fa <= 0.0 { xa } else { xb }
+}
+
+/// The factor a cost growing by `g` per time unit has grown by at time t (capped, so that a
+/// long horizon stays finite).
+fn growth(g: f64, t: f64) -> f64 {
+    (g.ln() * t).exp().min(1e100)
 }
 
 /// Runs the war phase: rounds of talks every `talks` time units until a ceasefire, a victory
