@@ -896,20 +896,26 @@ impl Scenario {
 
     /// The actors of a member, flattening nested blocs; each actor once, in actor order.
     pub fn member_actors(&self, member: Member) -> Vec<usize> {
-        let mut seen = vec![false; self.actors.len()];
-        let mut stack = vec![member];
-        let mut visited_blocs = vec![false; self.blocs.len()];
-        while let Some(m) = stack.pop() {
-            match m {
-                Member::Actor(a) => seen[a] = true,
-                Member::Bloc(b) if !visited_blocs[b] => {
-                    visited_blocs[b] = true;
-                    stack.extend(self.blocs[b].members.iter().copied());
+        let b = match member {
+            Member::Actor(a) => return vec![a],
+            Member::Bloc(b) => b,
+        };
+        // The blocs reached so far, each expanded once (a cycle stops at a bloc seen before).
+        let (mut actors, mut blocs) = (Vec::new(), vec![b]);
+        let mut i = 0;
+        while let Some(&b) = blocs.get(i) {
+            for &m in &self.blocs[b].members {
+                match m {
+                    Member::Actor(a) => actors.push(a),
+                    Member::Bloc(c) if !blocs.contains(&c) => blocs.push(c),
+                    Member::Bloc(_) => {}
                 }
-                Member::Bloc(_) => {}
             }
+            i += 1;
         }
-        (0..seen.len()).filter(|&a| seen[a]).collect()
+        actors.sort_unstable();
+        actors.dedup();
+        actors
     }
 
     /// The id of an actor or bloc.

@@ -53,14 +53,28 @@ pub fn passage(z: f64, mu: f64, s: f64, r: f64) -> Passage {
         return Passage { a: z, b: 1.0 - z };
     }
     // e^{-D} - 1 from the two factors, (1 + q1)(1 + q2) - 1, without a fifth exponential.
-    let (q1, q2) = ((-d * z).exp_m1(), (-d * (1.0 - z)).exp_m1());
+    let (q1, q2) = (expm1_neg(-d * z), expm1_neg(-d * (1.0 - z)));
     let den = q1 + q2 + q1 * q2;
-    let a = (tp * (z - 1.0)).exp() * q1 / den;
-    let b = (tm * z).exp() * q2 / den;
+    let a = exp_neg(tp * (z - 1.0)) * q1 / den;
+    let b = exp_neg(tm * z) * q2 / den;
     Passage {
         a: a.clamp(0.0, 1.0),
         b: b.clamp(0.0, 1.0),
     }
+}
+
+/// e^x - 1 for x <= 0. Below -38, e^x is less than half the spacing of doubles just below 1,
+/// so the correctly rounded answer is exactly -1: returned without the call, which is the
+/// costliest in a passage and on most fronts has that answer.
+fn expm1_neg(x: f64) -> f64 {
+    if x < -38.0 { -1.0 } else { x.exp_m1() }
+}
+
+/// e^x for x <= 0, with 0 below -708.4, where e^x is smaller than the smallest normal double
+/// (an absolute error under 2.3e-308): the library reaches those answers only through its slow
+/// underflow path, and a front far from an edge asks for them at every step.
+fn exp_neg(x: f64) -> f64 {
+    if x < -708.4 { 0.0 } else { x.exp() }
 }
 
 /// r E[int_0^tau e^{-rt} g(z_t) dt] for g(z) = g[0] + g[1] z + g[2] z^2: the flow utility of the
@@ -140,7 +154,7 @@ pub fn bridge_crossing(x0: f64, x1: f64, edge: f64, s: f64, h: f64) -> f64 {
     if prod <= 0.0 {
         return 1.0;
     }
-    (-2.0 * prod / (s * s * h)).exp()
+    exp_neg(-2.0 * prod / (s * s * h))
 }
 
 /// A's share of the balance, a^g / (a^g + b^g) (Hirshleifer's ratio form), 1/2 when both are 0;
@@ -267,6 +281,24 @@ mod tests {
                 (m - want).abs() < 4.0 * se + 0.02,
                 "{name}: {m} ± {se} vs {want}"
             );
+        }
+    }
+
+    /// The short cuts give the library's own answers: exactly where they skip the call, and
+    /// within the smallest normal double where the exponential underflows.
+    #[test]
+    fn short_cuts_agree_with_the_library() {
+        let mut x = 0.0f64;
+        while x > -800.0 {
+            assert_eq!(expm1_neg(x).to_bits(), x.exp_m1().to_bits(), "expm1 at {x}");
+            assert!(
+                (exp_neg(x) - x.exp()).abs() < f64::MIN_POSITIVE,
+                "exp at {x}"
+            );
+            if x > -708.4 {
+                assert_eq!(exp_neg(x).to_bits(), x.exp().to_bits(), "exp at {x}");
+            }
+            x -= 0.013;
         }
     }
 
