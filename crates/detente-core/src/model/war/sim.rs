@@ -980,7 +980,11 @@ fn growth(g: f64, t: f64) -> f64 {
 pub(super) fn run(sim: &mut Sim, out: &mut WarResult) -> Vec<f64> {
     let horizon = f64::from(war(&sim.sc).horizon);
     let mut round = 0u32;
-    let mut memo = PathMemo::default();
+    // A round values about six packages, a round with a side waiting about twelve.
+    let mut memo = PathMemo {
+        seen: Vec::with_capacity(16),
+        y: Vec::new(),
+    };
     // Fighting before the first talks.
     let first = war(&sim.sc).first_talks.min(horizon);
     if first > 0.0 {
