@@ -140,24 +140,14 @@ pub fn eval(a: EvalArgs) -> Result<(), Fail> {
     };
     let pool = pool(a.threads)?;
 
-    let scenario_input = input::load(&a.input.file, a.input.from.map(Into::into))?;
-    let [item] = scenario_input.imported.items.as_slice() else {
-        return Err(Fail::new(
-            format!(
-                "{} holds {} scenarios; eval evaluates one",
-                scenario_input.name,
-                scenario_input.imported.items.len()
-            ),
-            Some(
-                "convert the issue you want first: `detente import deu FILE --issue ID -o issue.toml`",
-            ),
-        ));
-    };
-    let scenario = &item.scenario;
+    let one = input::load_one(
+        &a.input.file,
+        a.input.from.map(Into::into),
+        "eval evaluates one",
+    )?;
+    let scenario = &one.scenario;
     let model = model::choose(scenario, a.model.as_deref())
         .map_err(|e| Fail::new(e.to_string(), Some(&e.help())))?;
-    let scenario_bytes = std::fs::read(&a.input.file)
-        .map_err(|e| Fail::new(format!("cannot read {}: {e}", scenario_input.name), None))?;
 
     let (source, table) = read_rows(&a.inputs)?;
     let (inputs, mut shown) = to_inputs(&table);
@@ -191,7 +181,7 @@ pub fn eval(a: EvalArgs) -> Result<(), Fail> {
         p
     };
     let meta = Meta {
-        scenario_hash: content_hash(&scenario_bytes),
+        scenario_hash: content_hash(one.text.as_bytes()),
         seed: a.seed,
         runs: evaluated.runs.last().map_or(0, |r| r + 1),
         design: "eval".to_string(),

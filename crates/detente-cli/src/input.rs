@@ -12,8 +12,19 @@ use crate::diagnostics::render;
 /// A file read and understood, with its text kept for later diagnostics.
 pub struct Input {
     pub name: String,
+    /// The file's text as read (its bytes: a scenario's content hash is taken over them).
+    pub text: String,
     pub format: Format,
     pub imported: Imported,
+}
+
+/// The one scenario of a file, for a command that takes one.
+pub struct One {
+    /// The file's text as read.
+    pub text: String,
+    /// The scenario's key (the file's stem, or a DEU issue's).
+    pub key: String,
+    pub scenario: detente_core::Scenario,
 }
 
 /// Reads a file as text, refusing what is too big, unreadable or not UTF-8.
@@ -132,6 +143,7 @@ pub fn load(path: &Path, from: Option<Format>) -> Result<Input, Fail> {
             report_warnings(&r.name, &r.text, &imported.warnings);
             Ok(Input {
                 name: r.name,
+                text: r.text,
                 format: r.format,
                 imported,
             })
@@ -141,6 +153,26 @@ pub fn load(path: &Path, from: Option<Format>) -> Result<Input, Fail> {
             Err(invalid(path, &r))
         }
     }
+}
+
+/// Reads a file that must hold exactly one scenario; `what` says what the command does with
+/// one, for the message when it holds several ("a sweep runs one").
+pub fn load_one(path: &Path, from: Option<Format>, what: &str) -> Result<One, Fail> {
+    let input = load(path, from)?;
+    let n = input.imported.items.len();
+    let Ok([item]) = <[import::Item; 1]>::try_from(input.imported.items) else {
+        return Err(Fail::new(
+            format!("{} holds {n} scenarios; {what}", input.name),
+            Some(
+                "convert the issue you want first: `detente import deu FILE --issue ID -o issue.toml`",
+            ),
+        ));
+    };
+    Ok(One {
+        text: input.text,
+        key: item.key,
+        scenario: item.scenario,
+    })
 }
 
 pub fn report_warnings(name: &str, text: &str, warnings: &[Diagnostic]) {

@@ -41,19 +41,11 @@ pub struct ReportArgs {
 pub fn report(a: ReportArgs) -> Result<(), Fail> {
     // The output is checked before any work, so a mistake there costs nothing.
     let target = write::target(Some(&a.output), a.force, &[&a.input.file])?;
-    let loaded = input::load(&a.input.file, a.input.from.map(Into::into))?;
-    let [item] = loaded.imported.items.as_slice() else {
-        return Err(Fail::new(
-            format!(
-                "{} holds {} scenarios; a report covers one",
-                loaded.name,
-                loaded.imported.items.len()
-            ),
-            Some(
-                "convert the issue you want first: `detente import deu FILE --issue ID -o issue.toml`",
-            ),
-        ));
-    };
+    let one = input::load_one(
+        &a.input.file,
+        a.input.from.map(Into::into),
+        "a report covers one",
+    )?;
     let opts = ReportOptions {
         model: a.model.clone(),
         policies: a.policies.clone(),
@@ -61,9 +53,9 @@ pub fn report(a: ReportArgs) -> Result<(), Fail> {
         seed: a.seed,
         event: a.condition.clone(),
     };
-    let mut report = detente_report::build(&item.scenario, &opts).map_err(|e| fail(&a, e))?;
-    if item.scenario.meta.name.is_none() {
-        report.title = item.key.clone();
+    let mut report = detente_report::build(&one.scenario, &opts).map_err(|e| fail(&a, e))?;
+    if one.scenario.meta.name.is_none() {
+        report.title = one.key;
     }
     write::write(&target, report.to_html().as_bytes())
 }

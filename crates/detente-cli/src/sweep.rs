@@ -31,29 +31,19 @@ pub struct Setup {
 }
 
 pub fn setup(a: &cli::SweepArgs) -> Result<Setup, Fail> {
-    let input = input::load(&a.input.file, a.input.from.map(Into::into))?;
-    let bytes = std::fs::read(&a.input.file)
-        .map_err(|e| Fail::new(format!("cannot read {}: {e}", input.name), None))?;
-    let [item] = input.imported.items.as_slice() else {
-        return Err(Fail::new(
-            format!(
-                "{} holds {} scenarios; a sweep runs one",
-                input.name,
-                input.imported.items.len()
-            ),
-            Some(
-                "convert the issue you want first: `detente import deu FILE --issue ID -o issue.toml`",
-            ),
-        ));
-    };
+    let one = input::load_one(
+        &a.input.file,
+        a.input.from.map(Into::into),
+        "a sweep runs one",
+    )?;
     // Checked before any work, even with --no-record: a misspelt value is never ignored.
     let record = records::recording_from_env()? && !a.no_record;
-    let scenario = item.scenario.clone();
+    let scenario = one.scenario;
     let model = model::choose(&scenario, a.model.as_deref())
         .map_err(|e| Fail::new(e.to_string(), Some(&e.help())))?;
     Ok(Setup {
         path: a.input.file.clone(),
-        bytes,
+        bytes: one.text.into_bytes(),
         scenario,
         model,
         record,

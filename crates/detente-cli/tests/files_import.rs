@@ -119,3 +119,45 @@ fn a_new_directory_gets_every_file() {
     assert!(o.stderr.contains(": 2 new, 0 replaced"), "{}", o.stderr);
     assert_eq!(files_in(&out), ["d00060i1.toml", "d00060i2.toml"]);
 }
+
+/// A command that takes one scenario refuses a file of several, says what it does with one and
+/// how to get one, and writes nothing.
+#[test]
+fn a_file_of_several_scenarios_is_refused_by_the_commands_that_take_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = hostile("files_deu_two_issues.tsv");
+    let rows = tmp.path().join("rows.csv");
+    std::fs::write(&rows, "seed\n1\n").unwrap();
+    let out = tmp.path().join("out.html");
+    let cases: [(&[&str], &str); 3] = [
+        (&["explore", "--runs", "10"], "a sweep runs one"),
+        (
+            &["eval", "--inputs", rows.to_str().unwrap()],
+            "eval evaluates one",
+        ),
+        (
+            &["report", "-o", out.to_str().unwrap()],
+            "a report covers one",
+        ),
+    ];
+    for (args, what) in cases {
+        let o = output(
+            detente()
+                .arg(args[0])
+                .arg(&input)
+                .args(["--from", "deu"])
+                .args(&args[1..]),
+        );
+        assert_eq!(o.code, 1, "{args:?}: {}", o.stderr);
+        // The message wraps behind a margin: compare its words.
+        let words = o.stderr.replace('│', " ");
+        let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            words.contains(&format!("holds 2 scenarios; {what}"))
+                && words.contains("detente import deu FILE --issue ID"),
+            "{args:?}: {}",
+            o.stderr
+        );
+        assert!(!out.exists(), "{args:?} wrote its output");
+    }
+}
