@@ -24,6 +24,29 @@ fn war_arg() -> String {
     war().to_string_lossy().into_owned()
 }
 
+/// `detente eval` of the bundled war on `rows` (a file in `dir`, or `-` for standard input),
+/// with `extra` arguments.
+fn eval(dir: &Path, rows: &str, extra: &[&str]) -> Out {
+    let war = war_arg();
+    let mut args = vec!["eval", war.as_str(), "--inputs", rows];
+    args.extend_from_slice(extra);
+    run(dir, &args)
+}
+
+/// Checks that `o` succeeded and gives its standard output.
+fn ok(o: Out) -> String {
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    o.stdout
+}
+
+/// Checks that `o` failed and that its standard error holds every one of `needles`.
+fn refused(o: &Out, needles: &[&str]) {
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    for needle in needles {
+        assert!(o.stderr.contains(needle), "{needle}\n{}", o.stderr);
+    }
+}
+
 /// `explore` of the bundled war into `dir/name`.
 fn explore(dir: &Path, name: &str, extra: &[&str]) -> PathBuf {
     let mut args = vec!["explore".to_string(), war_arg(), "-o".into(), name.into()];
@@ -65,12 +88,8 @@ fn the_inputs_of_an_explore_give_its_file_back_bit_for_bit() {
     assert_eq!(header[INPUTS + 1], "territory.outcome");
     // With the run column, from a file.
     std::fs::write(dir.join("rows.csv"), cut(&text, INPUTS + 1, false)).unwrap();
-    let o = run(
-        dir,
-        &["eval", &war_arg(), "--inputs", "rows.csv", "--seed", "7"],
-    );
-    assert_eq!(o.code, 0, "{}", o.stderr);
-    assert_eq!(o.stdout, text, "eval's CSV is explore's");
+    let out = ok(eval(dir, "rows.csv", &["--seed", "7"]));
+    assert_eq!(out, text, "eval's CSV is explore's");
     // Without it, on standard input: row i is run i.
     let o = output(
         detente_in(dir)
@@ -80,12 +99,7 @@ fn the_inputs_of_an_explore_give_its_file_back_bit_for_bit() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(o.stdout, text, "eval of standard input is explore's");
     // Another seed gives other outputs (the comparison can fail).
-    let o = run(
-        dir,
-        &["eval", &war_arg(), "--inputs", "rows.csv", "--seed", "8"],
-    );
-    assert_eq!(o.code, 0, "{}", o.stderr);
-    assert_ne!(o.stdout, text);
+    assert_ne!(ok(eval(dir, "rows.csv", &["--seed", "8"])), text);
     // A slice of the rows with their run indices gives the same slice of the file.
     let lines: Vec<&str> = text.lines().collect();
     let mut slice = format!("{}\n", lines[0]);
@@ -94,12 +108,7 @@ fn the_inputs_of_an_explore_give_its_file_back_bit_for_bit() {
         slice.push('\n');
     }
     std::fs::write(dir.join("slice.csv"), cut(&slice, INPUTS + 1, false)).unwrap();
-    let o = run(
-        dir,
-        &["eval", &war_arg(), "--inputs", "slice.csv", "--seed", "7"],
-    );
-    assert_eq!(o.code, 0, "{}", o.stderr);
-    assert_eq!(o.stdout, slice);
+    assert_eq!(ok(eval(dir, "slice.csv", &["--seed", "7"])), slice);
 
     // Parquet out: the same columns, kinds and values as explore's Parquet.
     let pq = explore(
@@ -107,20 +116,11 @@ fn the_inputs_of_an_explore_give_its_file_back_bit_for_bit() {
         "explore.parquet",
         &["--runs", "300", "--seed", "7", "--design", "lhs"],
     );
-    let o = run(
+    ok(eval(
         dir,
-        &[
-            "eval",
-            &war_arg(),
-            "--inputs",
-            "rows.csv",
-            "--seed",
-            "7",
-            "-o",
-            "eval.parquet",
-        ],
-    );
-    assert_eq!(o.code, 0, "{}", o.stderr);
+        "rows.csv",
+        &["--seed", "7", "-o", "eval.parquet"],
+    ));
     let (ec, er, ev) = read_all(&dir.join("eval.parquet")).unwrap();
     let (xc, xr, xv) = read_all(&pq).unwrap();
     assert_eq!((ec, er), (xc, xr));
@@ -168,9 +168,7 @@ fn parquet_rows_are_read_by_extension_or_by_content() {
     parquet_inputs(&csv, &dir.join("rows.parquet"));
     std::fs::copy(dir.join("rows.parquet"), dir.join("rows.data")).unwrap();
     for rows in ["rows.parquet", "rows.data"] {
-        let o = run(dir, &["eval", &war_arg(), "--inputs", rows, "--seed", "3"]);
-        assert_eq!(o.code, 0, "{rows}: {}", o.stderr);
-        assert_eq!(o.stdout, text, "{rows}");
+        assert_eq!(ok(eval(dir, rows, &["--seed", "3"])), text, "{rows}");
     }
 }
 
@@ -235,11 +233,8 @@ russia.cost,russia.cost_grwth,russia.leader_threshold,russia.win_belief,ukraine.
 0.0008,1.01,0.86,0.6,0.0004,1.0095,0.05,0.08,,
 ";
     std::fs::write(dir.join("typo.csv"), rows).unwrap();
-    let o = run(
-        dir,
-        &["eval", &war_arg(), "--inputs", "typo.csv", "-o", "out.csv"],
-    );
-    assert_eq!(o.code, 1);
+    let o = eval(dir, "typo.csv", &["-o", "out.csv"]);
+    refused(&o, &[]);
     insta::assert_snapshot!("eval_unknown_and_missing_columns", o.stderr);
 
     let rows = "\
@@ -250,25 +245,22 @@ russia.cost,russia.cost_growth,russia.leader_threshold,russia.win_belief,ukraine
 0.0008,1.01,0.86,0.6,abc,1.0095,0.05,0.08,,coalition_guarante
 ";
     std::fs::write(dir.join("bad.csv"), rows).unwrap();
-    let o = run(
-        dir,
-        &["eval", &war_arg(), "--inputs", "bad.csv", "-o", "out.csv"],
-    );
-    assert_eq!(o.code, 1);
+    let o = eval(dir, "bad.csv", &["-o", "out.csv"]);
     insta::assert_snapshot!("eval_bad_cells", o.stderr);
     // Every problem is there, each at its line.
-    for needle in [
-        "bad.csv, line 3: `russia.leader_threshold` = 0.99 is outside 0.7..0.95",
-        "bad.csv, line 4: `russia.win_belief` has no value",
-        "bad.csv, line 4: `us.support` = 1.5 is outside 0..0.12",
-        "bad.csv, line 4: seed `-1` is not a non-negative integer",
-        "bad.csv, line 5: `ukraine.cost` = `abc` is not a number",
-        "bad.csv, line 5: unknown policy `coalition_guarante`",
-        "did you mean `coalition_guarantee`?",
-        "nothing was written",
-    ] {
-        assert!(o.stderr.contains(needle), "{needle}\n{}", o.stderr);
-    }
+    refused(
+        &o,
+        &[
+            "bad.csv, line 3: `russia.leader_threshold` = 0.99 is outside 0.7..0.95",
+            "bad.csv, line 4: `russia.win_belief` has no value",
+            "bad.csv, line 4: `us.support` = 1.5 is outside 0..0.12",
+            "bad.csv, line 4: seed `-1` is not a non-negative integer",
+            "bad.csv, line 5: `ukraine.cost` = `abc` is not a number",
+            "bad.csv, line 5: unknown policy `coalition_guarante`",
+            "did you mean `coalition_guarantee`?",
+            "nothing was written",
+        ],
+    );
     // Nothing was written, not even a temporary file.
     let mut left: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
@@ -279,28 +271,22 @@ russia.cost,russia.cost_growth,russia.leader_threshold,russia.win_belief,ukraine
 
     // Parquet rows are named by row; an explore file given whole is one problem.
     explore(dir, "whole.parquet", &["--runs", "5"]);
-    let o = run(dir, &["eval", &war_arg(), "--inputs", "whole.parquet"]);
-    assert_eq!(o.code, 1);
-    assert!(
-        o.stderr
-            .contains("whole.parquet: 18 of the model's outputs given as input columns"),
-        "{}",
-        o.stderr
+    refused(
+        &eval(dir, "whole.parquet", &[]),
+        &[
+            "whole.parquet: 18 of the model's outputs given as input columns",
+            "1 problem(s)",
+        ],
     );
-    assert!(o.stderr.contains("1 problem(s)"), "{}", o.stderr);
     let csv = explore(dir, "five.csv", &["--runs", "5"]);
     let text = std::fs::read_to_string(&csv)
         .unwrap()
         .replacen("\n2,0.", "\n2,-0.", 1);
     std::fs::write(&csv, text).unwrap();
     parquet_inputs(&csv, &dir.join("rows.parquet"));
-    let o = run(dir, &["eval", &war_arg(), "--inputs", "rows.parquet"]);
-    assert_eq!(o.code, 1);
-    assert!(
-        o.stderr
-            .contains("rows.parquet, row 3: `russia.cost` = -0."),
-        "{}",
-        o.stderr
+    refused(
+        &eval(dir, "rows.parquet", &[]),
+        &["rows.parquet, row 3: `russia.cost` = -0."],
     );
 }
 
@@ -311,70 +297,25 @@ fn the_input_is_never_written_over() {
     let csv = explore(dir, "explore.csv", &["--runs", "3"]);
     let text = std::fs::read_to_string(&csv).unwrap();
     std::fs::write(dir.join("rows.csv"), cut(&text, INPUTS + 1, false)).unwrap();
-    let o = run(
-        dir,
-        &[
-            "eval",
-            &war_arg(),
-            "--inputs",
-            "rows.csv",
-            "-o",
-            "rows.csv",
-            "--force",
-        ],
-    );
-    assert_eq!(o.code, 1);
-    assert!(
-        o.stderr.contains("rows.csv is the input file"),
-        "{}",
-        o.stderr
+    refused(
+        &eval(dir, "rows.csv", &["-o", "rows.csv", "--force"]),
+        &["rows.csv is the input file"],
     );
     assert_eq!(
         std::fs::read_to_string(dir.join("rows.csv")).unwrap(),
         cut(&text, INPUTS + 1, false)
     );
     // An existing output needs --force; a format that disagrees with -o is refused.
-    let o = run(
-        dir,
-        &[
-            "eval",
-            &war_arg(),
-            "--inputs",
-            "rows.csv",
-            "-o",
-            "explore.csv",
-        ],
+    refused(
+        &eval(dir, "rows.csv", &["-o", "explore.csv"]),
+        &["already exists"],
     );
-    assert_eq!(o.code, 1);
-    assert!(o.stderr.contains("already exists"), "{}", o.stderr);
-    let o = run(
-        dir,
-        &[
-            "eval",
-            &war_arg(),
-            "--inputs",
-            "rows.csv",
-            "--format",
-            "parquet",
-            "-o",
-            "x.csv",
-        ],
+    refused(
+        &eval(dir, "rows.csv", &["--format", "parquet", "-o", "x.csv"]),
+        &["--format parquet"],
     );
-    assert_eq!(o.code, 1);
-    assert!(o.stderr.contains("--format parquet"), "{}", o.stderr);
     // Given the input columns back, it writes the explore file's bytes.
-    let o = run(
-        dir,
-        &[
-            "eval",
-            &war_arg(),
-            "--inputs",
-            "rows.csv",
-            "-o",
-            "again.csv",
-        ],
-    );
-    assert_eq!(o.code, 0, "{}", o.stderr);
+    ok(eval(dir, "rows.csv", &["-o", "again.csv"]));
     assert_eq!(
         std::fs::read_to_string(dir.join("again.csv")).unwrap(),
         text
