@@ -273,17 +273,16 @@ pub fn markdown(sc: &Scenario, effects: &[Effect], runs: u64, seed: u64, source:
     let f = |x: f64| format!("{x:.3}");
     for e in effects {
         let c = &e.claim;
+        // A verdict other than agreement carries the claim's note, when it has one.
+        let noted = |verdict: &str| match &c.note {
+            Some(n) => format!("{verdict}: {n}"),
+            None => verdict.to_string(),
+        };
         let agrees = match (e.agrees, c.expected) {
             (_, Direction::Open) => "no direction claimed".to_string(),
-            (None, _) => match &c.note {
-                Some(n) => format!("no effect: {n}"),
-                None => "no effect".to_string(),
-            },
+            (None, _) => noted("no effect"),
             (Some(true), _) => "yes".to_string(),
-            (Some(false), _) => match &c.note {
-                Some(n) => format!("no: {n}"),
-                None => "no".to_string(),
-            },
+            (Some(false), _) => noted("no"),
         };
         let _ = writeln!(
             out,
