@@ -30,8 +30,9 @@ bundled war scenario this matters: one fixed seed for all experiments puts ``cea
 own. ``seed=N`` gives every experiment the model seed N all the same (common random numbers).
 
 Experiments run in this process one at a time (EMA's ``SequentialEvaluator``, the default of
-``perform_experiments``); the model's ``evaluate(experiments)`` evaluates a list of them in one
-call of ``scenario.eval``, far faster than one call each.
+``perform_experiments``), each one call of ``Scenario.outcomes`` (the cost of one model run);
+the model's ``evaluate(experiments)`` evaluates a list of them in one call of
+``scenario.eval``, on every core, with the same values bit for bit.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping, Optional, Sequence
 
-from . import Scenario
+from . import Scenario, _fill
 
 __all__ = ["distribution", "model"]
 
@@ -86,41 +87,66 @@ def _numbers(scenario: Scenario) -> dict[str, Mapping[str, Any]]:
 
 
 class _Runner:
-    """The function EMA calls with one experiment's values as keyword arguments."""
+    """The function EMA calls with one experiment's values as keyword arguments, and
+    ``evaluate`` for many experiments at once."""
 
     def __init__(self, scenario: Scenario, inputs: list[str], outcomes: list[str], fills: dict,
                  model: Optional[str], seed: Optional[int]) -> None:
         self.scenario, self.inputs, self.outcomes = scenario, inputs, outcomes
         self.fills, self.model, self.seed = fills, model, seed
         self.central = {n: u["central"] for n, u in _numbers(scenario).items()}
+        # The inputs each policy's rows may give (its own, and the scenario's, which a policy
+        # that fixes one ignores); `eval` and `outcomes` refuse a number only another policy
+        # samples.
+        own = scenario.columns(model=model)["inputs"]
+        self.accepted = {p: set(own) | set(scenario.columns(model=model, policy=p)["inputs"])
+                         for p in [None, *scenario.policies]}
+
+    @staticmethod
+    def _policy(experiment: Mapping[str, Any]) -> Optional[str]:
+        p = experiment.get(POLICY_LEVER, NO_POLICY)
+        return None if p == NO_POLICY else str(p)
+
+    def _seed(self, experiment: Mapping[str, Any]) -> int:
+        return int(experiment[SEED]) if self.seed is None else self.seed
 
     def rows(self, experiments: Sequence[Mapping[str, Any]]):
         import pyarrow as pa
 
-        cols: dict[str, list] = {n: [] for n in self.inputs}
-        policies = []
+        policies = [self._policy(e) for e in experiments]
+        accepted = set().union(*(self.accepted[p] for p in set(policies))) if experiments else set()
+        names = [n for n in self.inputs if n in accepted]
+        cols: dict[str, list] = {n: [] for n in names}
         for e in experiments:
-            for n in self.inputs:
+            for n in names:
                 cols[n].append(float(e[n]) if n in e else self.central[n])
-            p = e.get(POLICY_LEVER, NO_POLICY)
-            policies.append(None if p == NO_POLICY else str(p))
         cols["policy"] = policies
-        cols["seed"] = [int(e[SEED]) if self.seed is None else self.seed for e in experiments]
+        cols["seed"] = [self._seed(e) for e in experiments]
         return pa.table(cols)
 
     def evaluate(self, experiments: Sequence[Mapping[str, Any]]) -> dict[str, list[float]]:
+        """The outcomes of many experiments (dicts of values), in one call of ``eval``."""
         import pyarrow as pa
 
         t = pa.table(self.scenario.eval(self.rows(experiments), model=self.model))
         out = {}
         for o in self.outcomes:
             values = [math.nan if v is None else float(v) for v in t.column(o).to_pylist()]
-            fill = self.fills.get(o)
+            fill = self.fills[o]
             out[o] = [fill if (math.isnan(v) and fill is not None) else v for v in values]
         return out
 
     def __call__(self, **experiment: Any) -> dict[str, float]:
-        return {k: v[0] for k, v in self.evaluate([experiment]).items()}
+        """One experiment, through ``Scenario.outcomes``: the row ``evaluate`` gives for it."""
+        policy = self._policy(experiment)
+        accepted = self.accepted[policy]
+        values = {n: float(v) for n, v in experiment.items() if n in accepted}
+        got = self.scenario.outcomes(values, seed=self._seed(experiment), policy=policy, model=self.model)
+        out = {}
+        for o in self.outcomes:
+            v, fill = got[o], self.fills[o]
+            out[o] = fill if (math.isnan(v) and fill is not None) else v
+        return out
 
 
 def model(
@@ -148,19 +174,10 @@ def model(
         for n in scenario.columns(model=model, policy=p)["inputs"]:
             if n not in inputs:
                 inputs.append(n)
-    unknown = [o for o in wanted if o not in cols["outputs"]]
-    if unknown:
-        raise ValueError(f"unknown outcome(s) {unknown}; the model's outputs are {cols['outputs']}")
+    fills = _fill.fills(scenario, wanted, fill, model, kind="outcome")
     bad = [n for n in levers if n not in inputs]
     if bad:
         raise ValueError(f"levers must be uncertain numbers of the scenario, not {bad}; they are {inputs}")
-    fills = {}
-    for o in wanted:
-        if fill is not None:
-            fills[o] = float(fill)
-        else:
-            s = scenario.stand_in(o, model=model)
-            fills[o] = None if s is None else s[0]
     runner = _Runner(scenario, inputs, wanted, fills, model, seed)
     m = Model(name, function=runner)
     by_name = _numbers(scenario)
