@@ -145,3 +145,37 @@ def test_both_adapters_check_outputs_and_fill_alike(war):
     assert _fill.fills(war, ["ceasefire_month", "ceasefire"], None, None) == {
         "ceasefire_month": s[0], "ceasefire": None}
     assert _fill.fills(war, ["ceasefire_month"], 99, None) == {"ceasefire_month": 99.0}
+
+
+def test_ema_optimize_with_epsnsgaii(war):
+    """EMA 2.5.3's `optimize` (platypus-opt's EpsNSGAII) over the policy and one number, with a
+    tiny budget; every solution it gives is what `outcomes` gives at its levers."""
+    import random
+
+    from ema_workbench import ScalarOutcome, SequentialEvaluator
+    from ema_workbench.em_framework.optimization import EpsNSGAII
+
+    m = detente.ema.model(war, outcomes=["ceasefire_month", "territory.outcome", "ceasefire"],
+                          levers={"eu27.support": (0.02, 0.12)}, seed=1,
+                          minimize=["ceasefire_month", "territory.outcome"])
+    kinds = {o.name: o.kind for o in m.outcomes}
+    assert kinds == {"ceasefire_month": ScalarOutcome.MINIMIZE, "territory.outcome": ScalarOutcome.MINIMIZE,
+                     "ceasefire": ScalarOutcome.INFO}
+    with pytest.raises(ValueError, match="not among the outcomes"):
+        detente.ema.model(war, outcomes=["ceasefire"], maximize=["duration"])
+    np.random.seed(2)
+    random.seed(2)
+    with SequentialEvaluator(m) as evaluator:
+        results = evaluator.optimize(nfe=50, searchover="levers", epsilons=[0.5, 1.0], algorithm=EpsNSGAII)
+    assert len(results) >= 1
+    assert {"detente.policy", "eu27.support", "ceasefire_month", "territory.outcome"} <= set(results.columns)
+    for _, r in results.iterrows():
+        policy = getattr(r["detente.policy"], "value", r["detente.policy"])
+        got = war.outcomes({"eu27.support": r["eu27.support"]}, seed=1,
+                           policy=None if policy == "none" else policy)
+        assert got["ceasefire_month"] == r["ceasefire_month"]
+        assert got["territory.outcome"] == r["territory.outcome"]
+    # Non-dominated: no solution is at least as good in both objectives and better in one.
+    pts = results[["ceasefire_month", "territory.outcome"]].to_numpy()
+    for a in pts:
+        assert not any((b <= a).all() and (b < a).any() for b in pts)

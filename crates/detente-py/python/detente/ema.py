@@ -27,7 +27,14 @@ of fighting and talks) is an uncertainty too, ``detente.seed``, an ``IntegerPara
 model seed, so that each experiment draws its own, as each run of ``explore`` does. On the
 bundled war scenario this matters: one fixed seed for all experiments puts ``ceasefire_month
 <= 6`` anywhere between 65% and 99% of futures (seeds 1 and 0), against 70% when each draws its
-own. ``seed=N`` gives every experiment the model seed N all the same (common random numbers).
+own. ``seed=N`` gives every experiment the model seed N all the same (common random numbers);
+an experiment that has no ``detente.seed`` value (``optimize`` over the levers with no
+reference scenario) runs with the model seed 0.
+
+**Optimisation**: the outcomes named in ``minimize=[...]`` and ``maximize=[...]`` are
+objectives, for EMA's ``optimize`` (``EpsNSGAII``, from platypus-opt) over the levers; the
+uncertainties then keep their central values, or a ``reference`` scenario's. In its results the
+``detente.policy`` column holds EMA's ``Category`` objects, whose ``.value`` is the policy's id.
 
 Experiments run in this process one at a time (EMA's ``SequentialEvaluator``, the default of
 ``perform_experiments``), each one call of ``Scenario.outcomes`` (the cost of one model run);
@@ -108,7 +115,8 @@ class _Runner:
         return None if p == NO_POLICY else str(p)
 
     def _seed(self, experiment: Mapping[str, Any]) -> int:
-        return int(experiment[SEED]) if self.seed is None else self.seed
+        # An experiment may lack the seed: `optimize` over levers with no reference scenario.
+        return int(experiment.get(SEED, 0)) if self.seed is None else self.seed
 
     def rows(self, experiments: Sequence[Mapping[str, Any]]):
         import pyarrow as pa
@@ -158,11 +166,15 @@ def model(
     seed: Optional[int] = None,
     fill: Optional[float] = None,
     name: str = "detente",
+    minimize: Sequence[str] = (),
+    maximize: Sequence[str] = (),
 ):
     """An EMA Workbench ``Model`` of ``scenario`` (see the module's documentation): its
     uncertainties, its ``detente.policy`` lever (``policies=False`` leaves it out) and the numbers named
-    in ``levers``, and ``outcomes``. The model's ``.evaluate(experiments)`` evaluates many
-    experiments (dicts of values) in one call."""
+    in ``levers``, and ``outcomes``. The outcomes named in ``minimize`` and ``maximize`` are
+    objectives (``ScalarOutcome.MINIMIZE``, ``MAXIMIZE``), for EMA's ``optimize``; the others
+    are for information. The model's ``.evaluate(experiments)`` evaluates many experiments
+    (dicts of values) in one call."""
     from ema_workbench import CategoricalParameter, IntegerParameter, Model, RealParameter, ScalarOutcome
 
     levers = dict(levers or {})
@@ -175,6 +187,13 @@ def model(
             if n not in inputs:
                 inputs.append(n)
     fills = _fill.fills(scenario, wanted, fill, model, kind="outcome")
+    goals = {o: ScalarOutcome.MINIMIZE for o in minimize} | {o: ScalarOutcome.MAXIMIZE for o in maximize}
+    both = set(minimize) & set(maximize)
+    if both:
+        raise ValueError(f"outcome(s) {sorted(both)} both minimized and maximized")
+    stray = [o for o in goals if o not in wanted]
+    if stray:
+        raise ValueError(f"objective(s) {stray} are not among the outcomes {wanted}")
     bad = [n for n in levers if n not in inputs]
     if bad:
         raise ValueError(f"levers must be uncertain numbers of the scenario, not {bad}; they are {inputs}")
@@ -189,6 +208,6 @@ def model(
     if policies and scenario.policies:
         lever_list.insert(0, CategoricalParameter(POLICY_LEVER, [NO_POLICY, *scenario.policies]))
     m.levers = lever_list
-    m.outcomes = [ScalarOutcome(o) for o in wanted]
+    m.outcomes = [ScalarOutcome(o, kind=goals.get(o, ScalarOutcome.INFO)) for o in wanted]
     m.evaluate = runner.evaluate
     return m
