@@ -56,13 +56,45 @@ def shim():
 
 
 shim_t = best(shim, 20)
-# `eval` of one row, Arrow in and out (the adapters' way before `outcomes`).
-row = pa.table({k: [v] for k, v in central.items()} | {"seed": [1]})
-eval_one = best(lambda: pa.table(s.eval(row)), 2000)
-# `outcomes`: one evaluation, a dict out; successive seeds, as EMA's experiments have.
-seeds = iter(range(10**9))
-outcomes = best(lambda: s.outcomes(central, seed=next(seeds)), 5000)
+# One evaluation at the central values, the model seed cycling over 0..999 (the war's cost
+# depends on its path): through `eval` of a one-row Arrow table (with a `seed` column; the
+# answer an Arrow table too), and through `outcomes` (a dict in, a dict out).
+SEEDS = 1000
+one_rows = [pa.table({k: [v] for k, v in central.items()} | {"seed": [i]}) for i in range(SEEDS)]
+calls = iter(range(10**9))
+eval_one = best(lambda: s.eval(one_rows[next(calls) % SEEDS]), 3 * SEEDS)
+calls = iter(range(10**9))
+outcomes = best(lambda: s.outcomes(central, seed=next(calls) % SEEDS), 10 * SEEDS)
 run = best(lambda: s.run(seed=1), 20)
+
+# The EMA Workbench: perform_experiments of 1,000 experiments, each one `outcomes` call (the
+# adapter's way), and each a one-row `eval` (the way before `outcomes`).
+ema = ema_eval = None
+try:
+    import logging
+    import random
+
+    import numpy as np
+    from ema_workbench import Policy, perform_experiments
+
+    import detente.ema
+
+    logging.getLogger("EMA").setLevel(logging.ERROR)
+    m = detente.ema.model(s, outcomes=["ceasefire_month", "duration"])
+    as_written = Policy("as written", **{"detente.policy": "none"})
+
+    def experiments():
+        np.random.seed(7)
+        random.seed(7)
+        perform_experiments(m, scenarios=1000, policies=[as_written], log_progress=False)
+
+    ema = best(experiments, 1) / 1000
+    through_outcomes = m.function
+    m.function = lambda **e: {k: v[0] for k, v in m.evaluate([e]).items()}
+    ema_eval = best(experiments, 1) / 1000
+    m.function = through_outcomes
+except ImportError:
+    pass
 
 # Batches: eval of 100,000 rows (an explore's inputs), explore of 100,000 runs.
 rows = pa.table(s.explore(runs=100_000, seed=1)).select(inputs)
@@ -93,3 +125,6 @@ print(f"eval of 100,000 rows: {eval_batch:.2f} s, {eval_batch / 1e5 * us:.0f} us
 print(f"explore of 100,000 runs: {explore:.2f} s, {1e5 / explore:,.0f} runs/s")
 print(f"the model alone (explore on one thread): {model_alone * us:.1f} us a run")
 print(f"run() (the CLI's run, the war model's ensemble): {run * 1e3:.1f} ms")
+if ema is not None:
+    print(f"EMA perform_experiments: {ema * us:.0f} us an experiment through outcomes, "
+          f"{ema_eval * us:.0f} us through a one-row eval")
