@@ -269,8 +269,7 @@ impl Prepared {
     /// The outputs at `row` (one value per input) with the model seed `seed`, appended to
     /// `row`, on a scenario copy of this plan's.
     fn run(&self, row: &mut Vec<f64>, seed: u64) -> Result<(), detente_core::model::ModelError> {
-        let taken = self.scratch.lock().ok().and_then(|mut s| s.pop());
-        let mut scratch = taken;
+        let mut scratch = self.scratch.lock().ok().and_then(|mut free| free.pop());
         let result = self.plan.outputs_in(&mut scratch, row, seed);
         if let (Some(sc), Ok(mut free)) = (scratch, self.scratch.lock()) {
             free.push(sc);
