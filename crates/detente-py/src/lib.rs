@@ -16,9 +16,10 @@
 // PyO3's macros expand to `unsafe` FFI glue inside their own spans, which the workspace's
 // `forbid(unsafe_code)` does not see: no allowance is needed, and this crate writes no `unsafe`.
 
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use arrow_array::{
@@ -31,13 +32,13 @@ use detente_core::import::{self, Format};
 use detente_core::model::{self, Model, RunOptions};
 use detente_core::slots::Uncertain;
 use detente_core::{Diagnostic, MAX_INPUT_BYTES, Scenario};
-use detente_explore::eval::{self, EvalError, Evaluated, Inputs};
+use detente_explore::eval::{self, Evaluated, Inputs};
 use detente_explore::explore::Plan;
 use detente_explore::run::run_blocks;
 use detente_explore::sample::{Design, Quantile};
-use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyValueError};
+use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyString};
 use pyo3_arrow::PyTable;
 use pyo3_arrow::input::AnyRecordBatch;
 
@@ -74,7 +75,7 @@ pyo3::create_exception!(
 );
 pyo3::create_exception!(
     _native,
-    EvalError_,
+    EvalError,
     PyValueError,
     "Input rows that cannot be evaluated; `.diagnostics` lists the problems."
 );
@@ -201,6 +202,80 @@ struct NativeScenario {
     /// Warnings found while reading it.
     warnings: Vec<Diagnostic>,
     text: String,
+    /// What `outcomes` has prepared, by policy and model, made at its first call with them.
+    prepared: Mutex<HashMap<PlanKey, Arc<Prepared>>>,
+}
+
+/// A policy (`None`: the scenario as written) and a model's name.
+type PlanKey = (Option<String>, &'static str);
+
+/// Everything one `outcomes` call needs beyond its values, made once per policy and model:
+/// the plan (the scenario as the policy makes it, its inputs and outputs), and the scenario
+/// copies its runs set their values in.
+struct Prepared {
+    plan: Plan<'static>,
+    /// The plan's inputs' names, in column order.
+    inputs: Vec<String>,
+    /// Each input's central value: the value of an input not given.
+    central: Vec<f64>,
+    /// Each input's open interval of values that are surely allowed (within its field's range
+    /// and its distribution's support); a value elsewhere, bounds included, is judged by
+    /// [`eval::evaluate`] itself.
+    inside: Vec<(f64, f64)>,
+    /// The scenario's own inputs that the policy fixes: accepted and ignored, as `eval` does.
+    fixed: Vec<String>,
+    /// The output columns' names as Python strings, made once.
+    outputs: Vec<Py<PyString>>,
+    /// Scenario copies free for a call (see [`Plan::outputs_in`]): a call takes one (or
+    /// starts from none) and gives it back, so that concurrent calls each have their own.
+    scratch: Mutex<Vec<Scenario>>,
+}
+
+impl Prepared {
+    fn new(py: Python<'_>, base: &Scenario, sc: Scenario, m: &'static dyn Model) -> Prepared {
+        let plan = Plan::new(sc, m, Design::MonteCarlo, 0, 1);
+        let inputs: Vec<String> = plan.inputs().iter().map(|u| u.name.clone()).collect();
+        let central = plan.inputs().iter().map(|u| u.dist.central()).collect();
+        let inside = plan
+            .inputs()
+            .iter()
+            .map(|u| {
+                let (lo, hi) = u.dist.support();
+                (lo.max(u.lo), hi.min(u.hi))
+            })
+            .collect();
+        let fixed = base
+            .uncertain_slots()
+            .into_iter()
+            .map(|u| u.name)
+            .filter(|n| !inputs.contains(n))
+            .collect();
+        let outputs = plan
+            .outputs
+            .iter()
+            .map(|o| PyString::intern(py, o).unbind())
+            .collect();
+        Prepared {
+            plan,
+            inputs,
+            central,
+            inside,
+            fixed,
+            outputs,
+            scratch: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The outputs at `row` (one value per input) with the model seed `seed`, appended to
+    /// `row`, on a scenario copy of this plan's.
+    fn run(&self, row: &mut Vec<f64>, seed: u64) -> Result<(), detente_core::model::ModelError> {
+        let mut scratch = self.scratch.lock().ok().and_then(|mut free| free.pop());
+        let result = self.plan.outputs_in(&mut scratch, row, seed);
+        if let (Some(sc), Ok(mut free)) = (scratch, self.scratch.lock()) {
+            free.push(sc);
+        }
+        result
+    }
 }
 
 /// Reads a scenario from a path or from its text (anything with a line break, or not naming
@@ -294,6 +369,7 @@ fn load(py: Python<'_>, source: &str, format: Option<&str>) -> PyResult<NativeSc
                 scenario: item.scenario.clone(),
                 warnings: imported.warnings.clone(),
                 text,
+                prepared: Mutex::new(HashMap::new()),
             })
         }
         Err(diags) => {
@@ -483,14 +559,19 @@ fn as_numbers(py: Python<'_>, name: &str, array: &ArrayRef) -> PyResult<Vec<f64>
 }
 
 /// The problems of an evaluation, raised as `EvalError` with one dict per problem.
-fn eval_error(py: Python<'_>, errors: &[EvalError]) -> PyErr {
+fn eval_error(py: Python<'_>, errors: &[eval::EvalError]) -> PyErr {
+    problems_error(py, errors, true)
+}
+
+/// [`eval_error`]; `rows: false` leaves the row out (one evaluation, not rows of a table).
+fn problems_error(py: Python<'_>, errors: &[eval::EvalError], rows: bool) -> PyErr {
     let mut text = String::new();
     let list = PyList::empty(py);
     for e in errors {
         let help = e.help();
         let at = match e.row {
-            Some(r) => format!("row {}: ", r + 1),
-            None => String::new(),
+            Some(r) if rows => format!("row {}: ", r + 1),
+            _ => String::new(),
         };
         let message = e.to_string();
         text.push_str(&diagnostics::render_plain(
@@ -498,13 +579,13 @@ fn eval_error(py: Python<'_>, errors: &[EvalError]) -> PyErr {
             (!help.is_empty()).then_some(help.as_str()),
         ));
         let d = PyDict::new(py);
-        let _ = d.set_item("row", e.row);
+        let _ = d.set_item("row", e.row.filter(|_| rows));
         let _ = d.set_item("column", e.column.as_deref());
         let _ = d.set_item("message", &message);
         let _ = d.set_item("help", &help);
         let _ = list.append(d);
     }
-    let err = EvalError_::new_err(text.trim_end().to_string());
+    let err = EvalError::new_err(text.trim_end().to_string());
     let _ = err.value(py).setattr("diagnostics", list);
     err
 }
@@ -524,6 +605,59 @@ impl NativeScenario {
 
     fn uncertain_of(&self, py: Python<'_>, policy: Option<&str>) -> PyResult<Vec<Uncertain>> {
         Ok(self.with_policy(py, policy)?.uncertain_slots())
+    }
+
+    /// What `outcomes` keeps for `policy` and `m`, made on the first call with them.
+    fn prepared(
+        &self,
+        py: Python<'_>,
+        policy: Option<&str>,
+        m: &'static dyn Model,
+    ) -> PyResult<Arc<Prepared>> {
+        let key = (policy.map(str::to_string), m.info().name);
+        // The map is whole even if a holder of the lock panicked: an insertion is one step.
+        let lock = || self.prepared.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(p) = lock().get(&key) {
+            return Ok(p.clone());
+        }
+        let sc = self.with_policy(py, policy)?;
+        let p = Arc::new(Prepared::new(py, &self.scenario, sc, m));
+        Ok(lock().entry(key).or_insert(p).clone())
+    }
+
+    /// [`eval::evaluate`] of the one row `outcomes` was given (`row`, one value per input of
+    /// `p`, and `fixed`, the values given for inputs `p`'s policy fixes): its outputs,
+    /// appended to `row`, or its problems as `EvalError`. `outcomes` comes here for values it
+    /// cannot tell at a glance are allowed (on a bound or beyond), so that `eval` judges them.
+    #[allow(clippy::too_many_arguments)]
+    fn outcomes_by_eval(
+        &self,
+        py: Python<'_>,
+        p: &Prepared,
+        m: &'static dyn Model,
+        policy: Option<&str>,
+        seed: u64,
+        row: &mut Vec<f64>,
+        fixed: &[(String, f64)],
+    ) -> PyResult<()> {
+        let mut inputs = Inputs {
+            columns: p.inputs.clone(),
+            values: row.iter().map(|&v| vec![v]).collect(),
+            seeds: Some(vec![Some(seed)]),
+            policies: Some(vec![policy.map(str::to_string)]),
+            ..Inputs::default()
+        };
+        for (k, v) in fixed {
+            inputs.columns.push(k.clone());
+            inputs.values.push(vec![*v]);
+        }
+        let e = detached(py, &Cancel::new(), || {
+            eval::evaluate(&self.scenario, m, &inputs, 0)
+        })
+        .map_err(|errors| problems_error(py, &errors, false))?;
+        // The one policy's columns: the plan's inputs, then its outputs, in order.
+        row.extend_from_slice(&e.row(0)[e.inputs..]);
+        Ok(())
     }
 }
 
@@ -699,6 +833,82 @@ impl NativeScenario {
         Ok((text, trace))
     }
 
+    /// One evaluation, the fast path: the outputs at `values` (input name to value; an input
+    /// not given takes its central value) with the model seed `seed`, under `policy`, as a
+    /// dict from output column to value (NaN for "no value"). Bit for bit the row `eval` gives
+    /// for the same values with a `seed` column of `seed`.
+    #[pyo3(signature = (values = None, seed = 0, policy = None, model = None))]
+    fn outcomes<'py>(
+        &self,
+        py: Python<'py>,
+        values: Option<&Bound<'py, PyDict>>,
+        seed: u64,
+        policy: Option<&str>,
+        model: Option<&str>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let m = self.model(py, model)?;
+        let p = self.prepared(py, policy, m)?;
+        let n = p.inputs.len();
+        let mut row = Vec::with_capacity(n + p.outputs.len());
+        row.extend_from_slice(&p.central);
+        let mut unknown: Vec<String> = Vec::new();
+        let mut fixed: Vec<(String, f64)> = Vec::new();
+        for (k, v) in values.into_iter().flat_map(|d| d.iter()) {
+            let name = k.cast::<PyString>().map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "the names of values are input names (text), not {}",
+                    k.get_type()
+                        .name()
+                        .map(|t| t.to_string())
+                        .unwrap_or_default()
+                ))
+            })?;
+            let name = name.to_str()?;
+            let number = |v: &Bound<'py, PyAny>| {
+                v.extract::<f64>().map_err(|_| {
+                    PyTypeError::new_err(format!(
+                        "the value of `{name}` must be a number, not {}",
+                        v.get_type()
+                            .name()
+                            .map(|t| t.to_string())
+                            .unwrap_or_default()
+                    ))
+                })
+            };
+            match p.inputs.iter().position(|i| i == name) {
+                Some(j) => row[j] = number(&v)?,
+                None if p.fixed.iter().any(|f| f == name) => {
+                    fixed.push((name.to_string(), number(&v)?));
+                }
+                None => unknown.push(name.to_string()),
+            }
+        }
+        if !unknown.is_empty() {
+            return Err(unknown_inputs(py, &unknown, &p, policy));
+        }
+        let surely = row
+            .iter()
+            .zip(&p.inside)
+            .all(|(&x, &(lo, hi))| lo < x && x < hi);
+        if surely {
+            py.detach(|| p.run(&mut row, seed)).map_err(|e| {
+                let problem = eval::EvalError {
+                    row: None,
+                    column: None,
+                    problem: eval::Problem::Model(e),
+                };
+                problems_error(py, &[problem], false)
+            })?;
+        } else {
+            self.outcomes_by_eval(py, &p, m, policy, seed, &mut row, &fixed)?;
+        }
+        let d = PyDict::new(py);
+        for (name, v) in p.outputs.iter().zip(&row[n..]) {
+            d.set_item(name.bind(py), *v)?;
+        }
+        Ok(d)
+    }
+
     /// `detente explore`: `runs` sampled futures (or shard `k` of `n` of them), one row per
     /// run, as the Arrow table of the CLI's results file.
     #[pyo3(signature = (runs, seed = 0, design = "mc", policy = None, model = None, shard = None))]
@@ -805,7 +1015,7 @@ impl NativeScenario {
                     for (i, x) in v.iter().enumerate() {
                         runs.push(
                             eval::run_from_f64(*x)
-                                .map_err(|p| eval_error(py, &[EvalError::at(i, name, p)]))?,
+                                .map_err(|p| eval_error(py, &[eval::EvalError::at(i, name, p)]))?,
                         );
                     }
                     inputs.runs = Some(runs);
@@ -816,7 +1026,7 @@ impl NativeScenario {
                     for (i, x) in v.iter().enumerate() {
                         seeds.push(
                             eval::seed_from_f64(*x)
-                                .map_err(|p| eval_error(py, &[EvalError::at(i, name, p)]))?,
+                                .map_err(|p| eval_error(py, &[eval::EvalError::at(i, name, p)]))?,
                         );
                     }
                     inputs.seeds = Some(seeds);
@@ -859,6 +1069,45 @@ impl NativeScenario {
     }
 }
 
+/// `EvalError` for names given to `outcomes` that are no input of the scenario under
+/// `policy`: each named, with the inputs there are.
+fn unknown_inputs(py: Python<'_>, names: &[String], p: &Prepared, policy: Option<&str>) -> PyErr {
+    let valid: Vec<&str> = p
+        .inputs
+        .iter()
+        .chain(&p.fixed)
+        .map(String::as_str)
+        .collect();
+    let under = policy
+        .map(|p| format!(" under policy `{p}`"))
+        .unwrap_or_default();
+    let all = if valid.is_empty() {
+        format!("the scenario has no uncertain number{under}")
+    } else {
+        let quoted: Vec<String> = valid.iter().map(|n| format!("`{n}`")).collect();
+        format!("the inputs{under} are {}", quoted.join(", "))
+    };
+    let mut text = String::new();
+    let list = PyList::empty(py);
+    for name in names {
+        let message = format!("unknown input `{name}`");
+        let help = match detente_core::diag::suggest(name, valid.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? {all}"),
+            None => all.clone(),
+        };
+        text.push_str(&diagnostics::render_plain(&message, Some(&help)));
+        let d = PyDict::new(py);
+        let _ = d.set_item("row", py.None());
+        let _ = d.set_item("column", name);
+        let _ = d.set_item("message", &message);
+        let _ = d.set_item("help", &help);
+        let _ = list.append(d);
+    }
+    let err = EvalError::new_err(text.trim_end().to_string());
+    let _ = err.value(py).setattr("diagnostics", list);
+    err
+}
+
 /// The batches of a table as one batch.
 fn arrow_select_concat(schema: &Arc<Schema>, batches: &[RecordBatch]) -> PyResult<RecordBatch> {
     match batches {
@@ -882,7 +1131,7 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(models, m)?)?;
     m.add_class::<NativeScenario>()?;
     m.add("ScenarioError", m.py().get_type::<ScenarioError>())?;
-    m.add("EvalError", m.py().get_type::<EvalError_>())?;
+    m.add("EvalError", m.py().get_type::<EvalError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -1,6 +1,6 @@
 """docs/python.md's code, run: every ```python block in order in one namespace, from the
-repository's root, except a block right after a `<!-- not run -->` line (the Dask recipe;
-the Ray recipe is tested by test_ray.py)."""
+repository's root, except a block right after a `<!-- not run -->` line (the Ray recipe, which
+test_ray.py runs on a cluster of its own; the Dask recipe runs here, its cluster local)."""
 
 from __future__ import annotations
 

@@ -146,6 +146,31 @@ class Scenario:
         text, trace = self._native.run(model, policy, seed)
         return RunResult(json.loads(text), trace)
 
+    def outcomes(
+        self,
+        values: Optional[Mapping[str, float]] = None,
+        seed: int = 0,
+        policy: Optional[str] = None,
+        model: Optional[str] = None,
+    ) -> dict[str, float]:
+        """One evaluation, the fast path for optimisers and samplers that ask for one point at
+        a time: the outputs of ``model`` under ``policy`` at ``values`` (input name, as
+        :meth:`explore` names its columns, to value; an input not given takes its central
+        value), with the model seed ``seed``, as a dict from output column to value: a yes/no
+        event is 1.0 or 0.0, and "no value" (no ceasefire, so no ``ceasefire_month``) is NaN.
+
+        It is, bit for bit, the row :meth:`eval` gives for the same values with a ``seed``
+        column of ``seed`` (one run of the model, as ``explore`` records each of its runs;
+        not :meth:`run`, which for the war model is an ensemble), at the cost of that run
+        alone: the plan of each policy
+        and model is made at the first call and kept, and the run releases the GIL, so
+        threads may call it at once. An unknown input name, or a value outside what an input
+        may take, raises :class:`EvalError` with ``eval``'s wording; an unknown policy or
+        model raises :class:`ScenarioError`."""
+        if values is not None and not isinstance(values, dict):
+            values = dict(values)
+        return self._native.outcomes(values, seed, policy, model)
+
     def explore(
         self,
         runs: int,

@@ -43,6 +43,13 @@ class NativeScenario:
     def run(
         self, model: Optional[str] = None, policy: Optional[str] = None, seed: int = 0
     ) -> tuple[str, Optional[ArrowTable]]: ...
+    def outcomes(
+        self,
+        values: Optional[dict[str, float]] = None,
+        seed: int = 0,
+        policy: Optional[str] = None,
+        model: Optional[str] = None,
+    ) -> dict[str, float]: ...
     def explore(
         self,
         runs: int,

@@ -27,11 +27,19 @@ of fighting and talks) is an uncertainty too, ``detente.seed``, an ``IntegerPara
 model seed, so that each experiment draws its own, as each run of ``explore`` does. On the
 bundled war scenario this matters: one fixed seed for all experiments puts ``ceasefire_month
 <= 6`` anywhere between 65% and 99% of futures (seeds 1 and 0), against 70% when each draws its
-own. ``seed=N`` gives every experiment the model seed N all the same (common random numbers).
+own. ``seed=N`` gives every experiment the model seed N all the same (common random numbers);
+an experiment that has no ``detente.seed`` value (``optimize`` over the levers with no
+reference scenario) runs with the model seed 0.
+
+**Optimisation**: the outcomes named in ``minimize=[...]`` and ``maximize=[...]`` are
+objectives, for EMA's ``optimize`` (``EpsNSGAII``, from platypus-opt) over the levers; the
+uncertainties then keep their central values, or a ``reference`` scenario's. In its results the
+``detente.policy`` column holds EMA's ``Category`` objects, whose ``.value`` is the policy's id.
 
 Experiments run in this process one at a time (EMA's ``SequentialEvaluator``, the default of
-``perform_experiments``); the model's ``evaluate(experiments)`` evaluates a list of them in one
-call of ``scenario.eval``, far faster than one call each.
+``perform_experiments``), each one call of ``Scenario.outcomes`` (the cost of one model run);
+the model's ``evaluate(experiments)`` evaluates a list of them in one call of
+``scenario.eval``, on every core, with the same values bit for bit.
 """
 
 from __future__ import annotations
@@ -39,7 +47,7 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping, Optional, Sequence
 
-from . import Scenario
+from . import Scenario, _fill
 
 __all__ = ["distribution", "model"]
 
@@ -86,41 +94,67 @@ def _numbers(scenario: Scenario) -> dict[str, Mapping[str, Any]]:
 
 
 class _Runner:
-    """The function EMA calls with one experiment's values as keyword arguments."""
+    """The function EMA calls with one experiment's values as keyword arguments, and
+    ``evaluate`` for many experiments at once."""
 
     def __init__(self, scenario: Scenario, inputs: list[str], outcomes: list[str], fills: dict,
                  model: Optional[str], seed: Optional[int]) -> None:
         self.scenario, self.inputs, self.outcomes = scenario, inputs, outcomes
         self.fills, self.model, self.seed = fills, model, seed
         self.central = {n: u["central"] for n, u in _numbers(scenario).items()}
+        # The inputs each policy's rows may give (its own, and the scenario's, which a policy
+        # that fixes one ignores); `eval` and `outcomes` refuse a number only another policy
+        # samples.
+        own = scenario.columns(model=model)["inputs"]
+        self.accepted = {p: set(own) | set(scenario.columns(model=model, policy=p)["inputs"])
+                         for p in [None, *scenario.policies]}
+
+    @staticmethod
+    def _policy(experiment: Mapping[str, Any]) -> Optional[str]:
+        p = experiment.get(POLICY_LEVER, NO_POLICY)
+        return None if p == NO_POLICY else str(p)
+
+    def _seed(self, experiment: Mapping[str, Any]) -> int:
+        # An experiment may lack the seed: `optimize` over levers with no reference scenario.
+        return int(experiment.get(SEED, 0)) if self.seed is None else self.seed
 
     def rows(self, experiments: Sequence[Mapping[str, Any]]):
         import pyarrow as pa
 
-        cols: dict[str, list] = {n: [] for n in self.inputs}
-        policies = []
+        policies = [self._policy(e) for e in experiments]
+        accepted = set().union(*(self.accepted[p] for p in set(policies))) if experiments else set()
+        names = [n for n in self.inputs if n in accepted]
+        cols: dict[str, list] = {n: [] for n in names}
         for e in experiments:
-            for n in self.inputs:
+            for n in names:
                 cols[n].append(float(e[n]) if n in e else self.central[n])
-            p = e.get(POLICY_LEVER, NO_POLICY)
-            policies.append(None if p == NO_POLICY else str(p))
         cols["policy"] = policies
-        cols["seed"] = [int(e[SEED]) if self.seed is None else self.seed for e in experiments]
+        cols["seed"] = [self._seed(e) for e in experiments]
         return pa.table(cols)
 
     def evaluate(self, experiments: Sequence[Mapping[str, Any]]) -> dict[str, list[float]]:
+        """The outcomes of many experiments (dicts of values), in one call of ``eval``."""
         import pyarrow as pa
 
         t = pa.table(self.scenario.eval(self.rows(experiments), model=self.model))
         out = {}
         for o in self.outcomes:
             values = [math.nan if v is None else float(v) for v in t.column(o).to_pylist()]
-            fill = self.fills.get(o)
+            fill = self.fills[o]
             out[o] = [fill if (math.isnan(v) and fill is not None) else v for v in values]
         return out
 
     def __call__(self, **experiment: Any) -> dict[str, float]:
-        return {k: v[0] for k, v in self.evaluate([experiment]).items()}
+        """One experiment, through ``Scenario.outcomes``: the row ``evaluate`` gives for it."""
+        policy = self._policy(experiment)
+        accepted = self.accepted[policy]
+        values = {n: float(v) for n, v in experiment.items() if n in accepted}
+        got = self.scenario.outcomes(values, seed=self._seed(experiment), policy=policy, model=self.model)
+        out = {}
+        for o in self.outcomes:
+            v, fill = got[o], self.fills[o]
+            out[o] = fill if (math.isnan(v) and fill is not None) else v
+        return out
 
 
 def model(
@@ -132,11 +166,15 @@ def model(
     seed: Optional[int] = None,
     fill: Optional[float] = None,
     name: str = "detente",
+    minimize: Sequence[str] = (),
+    maximize: Sequence[str] = (),
 ):
     """An EMA Workbench ``Model`` of ``scenario`` (see the module's documentation): its
     uncertainties, its ``detente.policy`` lever (``policies=False`` leaves it out) and the numbers named
-    in ``levers``, and ``outcomes``. The model's ``.evaluate(experiments)`` evaluates many
-    experiments (dicts of values) in one call."""
+    in ``levers``, and ``outcomes``. The outcomes named in ``minimize`` and ``maximize`` are
+    objectives (``ScalarOutcome.MINIMIZE``, ``MAXIMIZE``), for EMA's ``optimize``; the others
+    are for information. The model's ``.evaluate(experiments)`` evaluates many experiments
+    (dicts of values) in one call."""
     from ema_workbench import CategoricalParameter, IntegerParameter, Model, RealParameter, ScalarOutcome
 
     levers = dict(levers or {})
@@ -148,19 +186,17 @@ def model(
         for n in scenario.columns(model=model, policy=p)["inputs"]:
             if n not in inputs:
                 inputs.append(n)
-    unknown = [o for o in wanted if o not in cols["outputs"]]
-    if unknown:
-        raise ValueError(f"unknown outcome(s) {unknown}; the model's outputs are {cols['outputs']}")
+    fills = _fill.fills(scenario, wanted, fill, model, kind="outcome")
+    goals = {o: ScalarOutcome.MINIMIZE for o in minimize} | {o: ScalarOutcome.MAXIMIZE for o in maximize}
+    both = set(minimize) & set(maximize)
+    if both:
+        raise ValueError(f"outcome(s) {sorted(both)} both minimized and maximized")
+    stray = [o for o in goals if o not in wanted]
+    if stray:
+        raise ValueError(f"objective(s) {stray} are not among the outcomes {wanted}")
     bad = [n for n in levers if n not in inputs]
     if bad:
         raise ValueError(f"levers must be uncertain numbers of the scenario, not {bad}; they are {inputs}")
-    fills = {}
-    for o in wanted:
-        if fill is not None:
-            fills[o] = float(fill)
-        else:
-            s = scenario.stand_in(o, model=model)
-            fills[o] = None if s is None else s[0]
     runner = _Runner(scenario, inputs, wanted, fills, model, seed)
     m = Model(name, function=runner)
     by_name = _numbers(scenario)
@@ -172,6 +208,6 @@ def model(
     if policies and scenario.policies:
         lever_list.insert(0, CategoricalParameter(POLICY_LEVER, [NO_POLICY, *scenario.policies]))
     m.levers = lever_list
-    m.outcomes = [ScalarOutcome(o) for o in wanted]
+    m.outcomes = [ScalarOutcome(o, kind=goals.get(o, ScalarOutcome.INFO)) for o in wanted]
     m.evaluate = runner.evaluate
     return m

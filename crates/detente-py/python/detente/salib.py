@@ -32,7 +32,7 @@ from typing import Any, Callable, Optional, Sequence, Union
 
 import numpy as np
 
-from . import Scenario
+from . import Scenario, _fill
 
 __all__ = ["problem"]
 
@@ -61,16 +61,7 @@ def problem(
     if not names:
         raise ValueError(f"{scenario.name} has no uncertain number to analyse")
     outputs = [output] if isinstance(output, str) else list(output or cols["outputs"][:1])
-    unknown = [o for o in outputs if o not in cols["outputs"]]
-    if unknown:
-        raise ValueError(f"unknown output(s) {unknown}; the model's outputs are {cols['outputs']}")
-    fills = {}
-    for o in outputs:
-        if fill is not None:
-            fills[o] = float(fill)
-        else:
-            s = scenario.stand_in(o, model=model)
-            fills[o] = None if s is None else s[0]
+    fills = _fill.fills(scenario, outputs, fill, model, policy=policy)
     spec = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
 
     def evaluate(X: np.ndarray) -> np.ndarray:
