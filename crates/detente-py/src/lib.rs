@@ -565,24 +565,42 @@ fn eval_error(py: Python<'_>, errors: &[eval::EvalError]) -> PyErr {
 
 /// [`eval_error`]; `rows: false` leaves the row out (one evaluation, not rows of a table).
 fn problems_error(py: Python<'_>, errors: &[eval::EvalError], rows: bool) -> PyErr {
+    let problems = errors.iter().map(|e| Problem {
+        row: e.row.filter(|_| rows),
+        column: e.column.clone(),
+        message: e.to_string(),
+        help: e.help(),
+    });
+    raise_problems(py, problems)
+}
+
+/// One problem `EvalError` carries: where (a row from 0, a column), what, what to do.
+struct Problem {
+    row: Option<usize>,
+    column: Option<String>,
+    message: String,
+    help: String,
+}
+
+/// `EvalError` with the problems rendered as the CLI renders them and listed as dicts in
+/// `.diagnostics`.
+fn raise_problems(py: Python<'_>, problems: impl IntoIterator<Item = Problem>) -> PyErr {
     let mut text = String::new();
     let list = PyList::empty(py);
-    for e in errors {
-        let help = e.help();
-        let at = match e.row {
-            Some(r) if rows => format!("row {}: ", r + 1),
-            _ => String::new(),
-        };
-        let message = e.to_string();
+    for p in problems {
+        let at = p
+            .row
+            .map(|r| format!("row {}: ", r + 1))
+            .unwrap_or_default();
         text.push_str(&diagnostics::render_plain(
-            &format!("{at}{message}"),
-            (!help.is_empty()).then_some(help.as_str()),
+            &format!("{at}{}", p.message),
+            (!p.help.is_empty()).then_some(p.help.as_str()),
         ));
         let d = PyDict::new(py);
-        let _ = d.set_item("row", e.row.filter(|_| rows));
-        let _ = d.set_item("column", e.column.as_deref());
-        let _ = d.set_item("message", &message);
-        let _ = d.set_item("help", &help);
+        let _ = d.set_item("row", p.row);
+        let _ = d.set_item("column", p.column.as_deref());
+        let _ = d.set_item("message", &p.message);
+        let _ = d.set_item("help", &p.help);
         let _ = list.append(d);
     }
     let err = EvalError::new_err(text.trim_end().to_string());
@@ -1087,25 +1105,16 @@ fn unknown_inputs(py: Python<'_>, names: &[String], p: &Prepared, policy: Option
         let quoted: Vec<String> = valid.iter().map(|n| format!("`{n}`")).collect();
         format!("the inputs{under} are {}", quoted.join(", "))
     };
-    let mut text = String::new();
-    let list = PyList::empty(py);
-    for name in names {
-        let message = format!("unknown input `{name}`");
-        let help = match detente_core::diag::suggest(name, valid.iter().copied()) {
+    let problems = names.iter().map(|name| Problem {
+        row: None,
+        column: Some(name.clone()),
+        message: format!("unknown input `{name}`"),
+        help: match detente_core::diag::suggest(name, valid.iter().copied()) {
             Some(s) => format!("did you mean `{s}`? {all}"),
             None => all.clone(),
-        };
-        text.push_str(&diagnostics::render_plain(&message, Some(&help)));
-        let d = PyDict::new(py);
-        let _ = d.set_item("row", py.None());
-        let _ = d.set_item("column", name);
-        let _ = d.set_item("message", &message);
-        let _ = d.set_item("help", &help);
-        let _ = list.append(d);
-    }
-    let err = EvalError::new_err(text.trim_end().to_string());
-    let _ = err.value(py).setattr("diagnostics", list);
-    err
+        },
+    });
+    raise_problems(py, problems)
 }
 
 /// The batches of a table as one batch.

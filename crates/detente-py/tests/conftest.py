@@ -48,6 +48,30 @@ def cli():
     return run
 
 
+# The sharded runs of the Ray and Dask tests: SHARDS shards of RUNS runs from seed SEED. Their
+# tasks stay in the tests, so that the workers receive them by value, not as a module to import.
+SHARDS = 8
+RUNS = 4000
+SEED = 42
+
+
+def check_shards_make_one_run(cli, tmp_path: Path, parts: list, tables: list) -> None:
+    """The CLI's shards merged are byte for byte one run's file, and the Python shards
+    concatenated are one run's table, equal to that file's values."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import detente
+
+    merged, whole = tmp_path / "merged.parquet", tmp_path / "whole.parquet"
+    cli("merge", *parts, "-o", merged)
+    cli("explore", WAR, "--runs", RUNS, "--seed", SEED, "-o", whole)
+    assert merged.read_bytes() == whole.read_bytes()
+    mine = pa.concat_tables(tables)
+    assert mine.equals(pa.table(detente.load(WAR).explore(runs=RUNS, seed=SEED)))
+    assert mine.equals(pq.read_table(whole).replace_schema_metadata(None).cast(mine.schema))
+
+
 @pytest.fixture(scope="session")
 def war():
     import detente

@@ -8,11 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import WAR
-
-SHARDS = 8
-RUNS = 4000
-SEED = 42
+from conftest import RUNS, SEED, SHARDS, WAR, check_shards_make_one_run
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +32,6 @@ def client():
 
 def test_dask_shards_merge_to_one_run(client, cli, tmp_path):
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     import detente
 
@@ -60,11 +55,4 @@ def test_dask_shards_merge_to_one_run(client, cli, tmp_path):
                            for k in range(1, SHARDS + 1)])
     tables = client.gather([client.submit(py_shard, k) for k in range(1, SHARDS + 1)])
 
-    merged, whole = tmp_path / "merged.parquet", tmp_path / "whole.parquet"
-    cli("merge", *parts, "-o", merged)
-    cli("explore", WAR, "--runs", RUNS, "--seed", SEED, "-o", whole)
-    assert merged.read_bytes() == whole.read_bytes()
-
-    mine = pa.concat_tables(tables)
-    assert mine.equals(pa.table(detente.load(WAR).explore(runs=RUNS, seed=SEED)))
-    assert mine.equals(pq.read_table(whole).replace_schema_metadata(None).cast(mine.schema))
+    check_shards_make_one_run(cli, tmp_path, parts, tables)

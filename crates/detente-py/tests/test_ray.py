@@ -11,11 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import WAR
-
-SHARDS = 8
-RUNS = 4000
-SEED = 42
+from conftest import RUNS, SEED, SHARDS, WAR, check_shards_make_one_run
 
 
 def _free_port() -> int:
@@ -71,13 +67,4 @@ def test_ray_shards_merge_to_one_run(cluster, cli, tmp_path):
     parts = ray.get([cli_shard.remote(k, str(tmp_path / f"part{k}.parquet")) for k in range(1, SHARDS + 1)])
     tables = ray.get([py_shard.remote(k) for k in range(1, SHARDS + 1)])
 
-    merged, whole = tmp_path / "merged.parquet", tmp_path / "whole.parquet"
-    cli("merge", *parts, "-o", merged)
-    cli("explore", WAR, "--runs", RUNS, "--seed", SEED, "-o", whole)
-    assert merged.read_bytes() == whole.read_bytes()
-
-    mine = pa.concat_tables(tables)
-    assert mine.equals(pa.table(detente.load(WAR).explore(runs=RUNS, seed=SEED)))
-    import pyarrow.parquet as pq
-
-    assert mine.equals(pq.read_table(whole).replace_schema_metadata(None).cast(mine.schema))
+    check_shards_make_one_run(cli, tmp_path, parts, tables)
