@@ -486,9 +486,10 @@ impl<'a> Sim<'a> {
         if t == self.t {
             return (c, f);
         }
-        let c = [self.cost_rate(0, self.t), self.cost_rate(1, self.t)];
         let sides = &war(&self.sc).sides;
         let f = [0, 1].map(|k| growth(sides[k].cost_growth.value(), self.t));
+        // `cost_rate` at this time, from the factors just computed.
+        let c = [0, 1].map(|k| sides[k].cost.value() * f[k] + sides[k].sanctions.value());
         self.costs_now.set((self.t, c, f));
         (c, f)
     }
